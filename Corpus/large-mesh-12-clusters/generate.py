@@ -1,0 +1,840 @@
+#!/usr/bin/env python3
+"""Generate the large-mesh-12-clusters config set.
+
+Twelve Istio 1.22 primaries (multi-primary) spread over three networks, one directory per
+cluster, every primary holding a remote secret for each of the eleven others. Clusters are
+provisioned with Cluster API; the cacerts intermediates and API-server CAs below were made
+once with openssl (EC P-256) and are embedded so that the output is byte-for-byte stable.
+
+Usage (from anywhere):  python3 Corpus/large-mesh-12-clusters/generate.py
+It rewrites the twelve cluster directories and the shared files next to this script. It uses
+only the standard library and has no randomness: running it twice gives identical files.
+
+Deliberate faults (see EXPECTED.md) are listed in FAULTS; set FAULTS = {} for a clean mesh.
+"""
+import base64
+import hashlib
+import json
+import os
+import shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ISTIO_TAG = "1.22.3"
+MESH_ID = "mesh-prod"
+
+# name, network, pod CIDR, service CIDR, east-west gateway address
+CLUSTERS = [
+    ("prod-use1-a", "net-us-east", "10.10.0.0/16", "172.20.0.0/20", "203.0.113.11"),
+    ("prod-use1-b", "net-us-east", "10.11.0.0/16", "172.20.16.0/20", "203.0.113.12"),
+    ("prod-use1-c", "net-us-east", "10.12.0.0/16", "172.20.32.0/20", "203.0.113.13"),
+    ("prod-use2-a", "net-us-east", "10.13.0.0/16", "172.20.48.0/20", "203.0.113.14"),
+    ("prod-euw1-a", "net-eu-west", "10.40.0.0/16", "172.21.0.0/20", "198.51.100.11"),
+    ("prod-euw1-b", "net-eu-west", "10.42.0.0/16", "172.21.16.0/20", "198.51.100.12"),
+    ("prod-euw1-c", "net-eu-west", "10.43.0.0/16", "172.21.32.0/20", "198.51.100.13"),
+    ("prod-euw2-a", "net-eu-west", "10.44.0.0/16", "172.21.48.0/20", "198.51.100.14"),
+    ("prod-apse1-a", "net-ap-southeast", "10.70.0.0/16", "172.22.0.0/20", "192.0.2.11"),
+    ("prod-apse1-b", "net-ap-southeast", "10.71.0.0/16", "172.22.16.0/20", "192.0.2.12"),
+    ("prod-apse1-c", "net-ap-southeast", "10.72.0.0/16", "172.22.32.0/20", "192.0.2.13"),
+    ("prod-apse2-a", "net-ap-southeast", "10.73.0.0/16", "172.22.48.0/20", "192.0.2.14"),
+]
+
+FAULTS = {
+    # 1. euw1-c was given a /17 carved out of euw1-b's range (same network net-eu-west) -> MC101
+    "pod_cidr": {"prod-euw1-c": "10.42.128.0/17"},
+    # 2. apse1-a's secret for use2-a lost its istio/multiCluster label -> MC201
+    "unlabelled_secret": ("prod-apse1-a", "prod-use2-a"),
+    # 3. typo in apse2-a's clusterName (everyone else calls it prod-apse2-a) -> MC301
+    "cluster_name": {"prod-apse2-a": "prod-aspe2-a"},
+    # 4. typo in use1-c's istio-system network label -> MC302
+    "namespace_network": {"prod-use1-c": "net-us-eats"},
+}
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+def b64url(raw):
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def indent(text, n):
+    pad = " " * n
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
+
+
+def reader_token(cluster):
+    """A stable stand-in for the istio-reader-service-account token of `cluster`."""
+    digest = lambda s: hashlib.sha256(s.encode()).hexdigest()
+    uid = digest(cluster + "/uid")
+    header = {"alg": "RS256", "kid": b64url(hashlib.sha256(("kid:" + cluster).encode()).digest())[:43]}
+    payload = {
+        "iss": "https://kubernetes.default.svc.cluster.local",
+        "kubernetes.io": {"namespace": "istio-system",
+                          "serviceaccount": {"name": "istio-reader-service-account",
+                                             "uid": f"{uid[0:8]}-{uid[8:12]}-{uid[12:16]}-{uid[16:20]}-{uid[20:32]}"}},
+        "sub": "system:serviceaccount:istio-system:istio-reader-service-account",
+    }
+    sig = b"".join(hashlib.sha512(f"{cluster}/{i}".encode()).digest() for i in range(4))
+    return ".".join([b64url(json.dumps(header, separators=(",", ":")).encode()),
+                     b64url(json.dumps(payload, separators=(",", ":")).encode()),
+                     b64url(sig)])
+
+
+def api_server(cluster):
+    return f"https://api.{cluster}.k8s.example.com:6443"
+
+
+def cluster_api(name, pod, svc):
+    return f"""# Cluster API definition of {name} (management cluster: mgmt-global, namespace fleet).
+apiVersion: cluster.x-k8s.io/v1beta1
+kind: Cluster
+metadata:
+  name: {name}
+  namespace: fleet
+  labels:
+    mesh: {MESH_ID}
+spec:
+  clusterNetwork:
+    pods:
+      cidrBlocks: ["{pod}"]
+    services:
+      cidrBlocks: ["{svc}"]
+    serviceDomain: cluster.local
+  controlPlaneEndpoint:
+    host: api.{name}.k8s.example.com
+    port: 6443
+  controlPlaneRef:
+    apiVersion: controlplane.cluster.x-k8s.io/v1beta1
+    kind: KubeadmControlPlane
+    name: {name}-control-plane
+  infrastructureRef:
+    apiVersion: infrastructure.cluster.x-k8s.io/v1beta2
+    kind: AWSCluster
+    name: {name}
+"""
+
+
+def istio_operator(name, cluster_name, network):
+    return f"""# Istio {ISTIO_TAG} primary {name} ({network}); generated by ../generate.py
+apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata:
+  name: istio-controlplane
+  namespace: istio-system
+spec:
+  profile: default
+  tag: {ISTIO_TAG}
+  meshConfig:
+    trustDomain: cluster.local
+    accessLogFile: /dev/stdout
+  values:
+    global:
+      meshID: {MESH_ID}
+      multiCluster:
+        clusterName: {cluster_name}
+      network: {network}
+"""
+
+
+def eastwest(network, address):
+    return f"""# samples/multicluster/gen-eastwest-gateway.sh --network {network}; generated by ../generate.py
+apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata:
+  name: eastwest
+  namespace: istio-system
+spec:
+  revision: ""
+  profile: empty
+  components:
+    ingressGateways:
+      - name: istio-eastwestgateway
+        label:
+          istio: eastwestgateway
+          app: istio-eastwestgateway
+          topology.istio.io/network: {network}
+        enabled: true
+        k8s:
+          env:
+            - name: ISTIO_META_REQUESTED_NETWORK_VIEW
+              value: {network}
+          serviceAnnotations:
+            service.beta.kubernetes.io/aws-load-balancer-type: nlb
+            service.beta.kubernetes.io/aws-load-balancer-eip-allocations: eipalloc-{hashlib.sha1(address.encode()).hexdigest()[:17]}
+          service:
+            loadBalancerIP: {address}
+            ports:
+              - name: status-port
+                port: 15021
+                targetPort: 15021
+              - name: tls
+                port: 15443
+                targetPort: 15443
+              - name: tls-istiod
+                port: 15012
+                targetPort: 15012
+              - name: tls-webhook
+                port: 15017
+                targetPort: 15017
+  values:
+    gateways:
+      istio-ingressgateway:
+        injectionTemplate: gateway
+    global:
+      network: {network}
+"""
+
+
+def namespaces(network):
+    return f"""apiVersion: v1
+kind: Namespace
+metadata:
+  name: istio-system
+  labels:
+    topology.istio.io/network: {network}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: sample
+  labels:
+    istio-injection: enabled
+"""
+
+
+def cacerts(name):
+    files = {
+        "ca-cert.pem": PKI[name]["ca-cert.pem"],
+        "ca-key.pem": PKI[name]["ca-key.pem"],
+        "cert-chain.pem": PKI[name]["ca-cert.pem"] + ROOT_CERT,
+        "root-cert.pem": ROOT_CERT,
+    }
+    out = f"""# Intermediate CA of {name} (EC P-256), signed by the mesh root; generated by ../generate.py
+apiVersion: v1
+kind: Secret
+metadata:
+  name: cacerts
+  namespace: istio-system
+type: Opaque
+stringData:
+"""
+    for key in ("ca-cert.pem", "ca-key.pem", "cert-chain.pem", "root-cert.pem"):
+        out += f"  {key}: |\n" + indent(files[key], 4)
+    return out
+
+
+def remote_secret(target, labelled=True):
+    kubeconfig = f"""apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: {b64(PKI[target]["apiserver-ca.pem"])}
+    server: {api_server(target)}
+  name: {target}
+contexts:
+- context:
+    cluster: {target}
+    user: {target}
+  name: {target}
+current-context: {target}
+kind: Config
+preferences: {{}}
+users:
+- name: {target}
+  user:
+    token: {reader_token(target)}
+"""
+    labels = '  labels:\n    istio/multiCluster: "true"\n' if labelled else ""
+    return f"""# This file is autogenerated, do not edit.
+apiVersion: v1
+kind: Secret
+metadata:
+  annotations:
+    networking.istio.io/cluster: {target}
+{labels}  name: istio-remote-secret-{target}
+  namespace: istio-system
+stringData:
+  {target}: |
+{indent(kubeconfig, 4)}---
+"""
+
+
+def helloworld(version):
+    return f"""# samples/helloworld ({version}); generated by ../generate.py
+apiVersion: v1
+kind: Service
+metadata:
+  name: helloworld
+  namespace: sample
+  labels:
+    app: helloworld
+    service: helloworld
+spec:
+  ports:
+  - port: 5000
+    name: http
+  selector:
+    app: helloworld
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: helloworld-{version}
+  namespace: sample
+  labels:
+    app: helloworld
+    version: {version}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: helloworld
+      version: {version}
+  template:
+    metadata:
+      labels:
+        app: helloworld
+        version: {version}
+    spec:
+      containers:
+      - name: helloworld
+        image: docker.io/istio/examples-helloworld-{version}:1.0
+        ports:
+        - containerPort: 5000
+"""
+
+
+SHARED = {
+    "expose-services.yaml": """# samples/multicluster/expose-services.yaml, applied to every cluster (top-level file = shared)
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: cross-network-gateway
+  namespace: istio-system
+spec:
+  selector:
+    istio: eastwestgateway
+  servers:
+    - port:
+        number: 15443
+        name: tls
+        protocol: TLS
+      tls:
+        mode: AUTO_PASSTHROUGH
+      hosts:
+        - "*.local"
+""",
+    "peer-authentication.yaml": """# Mesh-wide strict mTLS, applied to every cluster (top-level file = shared)
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: default
+  namespace: istio-system
+spec:
+  mtls:
+    mode: STRICT
+""",
+}
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+
+
+def main():
+    names = [c[0] for c in CLUSTERS]
+    for fname, text in SHARED.items():
+        write(os.path.join(HERE, fname), text)
+    for index, (name, network, pod, svc, address) in enumerate(CLUSTERS):
+        d = os.path.join(HERE, name)
+        if os.path.isdir(d):
+            shutil.rmtree(d)
+        pod = FAULTS.get("pod_cidr", {}).get(name, pod)
+        cluster_name = FAULTS.get("cluster_name", {}).get(name, name)
+        ns_network = FAULTS.get("namespace_network", {}).get(name, network)
+        write(os.path.join(d, "cluster-api.yaml"), cluster_api(name, pod, svc))
+        write(os.path.join(d, "istio-operator.yaml"), istio_operator(name, cluster_name, network))
+        write(os.path.join(d, "eastwest-gateway.yaml"), eastwest(network, address))
+        write(os.path.join(d, "namespaces.yaml"), namespaces(ns_network))
+        write(os.path.join(d, "cacerts.yaml"), cacerts(name))
+        secrets = f"# Remote secrets for the {len(names) - 1} other primaries; generated by ../generate.py\n"
+        for target in names:
+            if target == name:
+                continue
+            labelled = FAULTS.get("unlabelled_secret") != (name, target)
+            secrets += remote_secret(target, labelled)
+        write(os.path.join(d, "remote-secrets.yaml"), secrets)
+        write(os.path.join(d, "helloworld.yaml"), helloworld("v1" if index % 2 == 0 else "v2"))
+
+
+# ---------------------------------------------------------------------------
+# PKI snapshot (made once with openssl; EC P-256). Root: O=Istio, CN=Root CA.
+# Intermediates: O=Istio, CN=Intermediate CA, L=<cluster>, signed by the root.
+# apiserver-ca.pem: the Kubernetes API server CA of each cluster (CN=kubernetes).
+# ---------------------------------------------------------------------------
+ROOT_CERT = '''\
+-----BEGIN CERTIFICATE-----
+MIIBhzCCAS6gAwIBAgIUQib1lLhq+wpq1ExEXtAxZc8fJpMwCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM4WhcNMzYxMTE4MTAyOTM4WjAiMQ4wDAYDVQQKDAVJc3RpbzEQMA4GA1UEAwwH
+Um9vdCBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABKlDNscYUfx2H/aHYj3M
+umaiZ4TSskMTEZAxMU2dYjOkn8D8nZy9YllvpOkYzz+WN3l3PWzTgiEfH1p48GwN
+TBejQjBAMB0GA1UdDgQWBBQQs7l/uQcxr4QIEuFoM0ZsndTTdDAPBgNVHRMBAf8E
+BTADAQH/MA4GA1UdDwEB/wQEAwIC5DAKBggqhkjOPQQDAgNHADBEAiBOTdVy7ZDM
+w3zxO734oAC9/ANYsAgheSABhuro68eZMgIgfjSW8Z/IVbucWSXX6wcnrU92WblK
+UUITSy5MzZCjJ/g=
+-----END CERTIFICATE-----
+'''
+
+PKI = {
+    'prod-use1-a': {
+        'ca-cert.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIB8TCCAZagAwIBAgIUALl9O5d8NgTS/ICgccW2/La5BdkwCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM4WhcNMjgxMTIwMTAyOTM4WjBAMQ4wDAYDVQQKDAVJc3RpbzEYMBYGA1UEAwwP
+SW50ZXJtZWRpYXRlIENBMRQwEgYDVQQHDAtwcm9kLXVzZTEtYTBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABOrhGcnyyFu48q6EUDo9U/6LuzoYwRDw+8H0YLQNq7H8
+OllzFQG51mWKGqSXFpbxNByax2X4bfDnX0GC7+k5CJmjgYswgYgwHQYDVR0OBBYE
+FBWHmCJrUDnnv5IUmYrSxXSRPzokMBIGA1UdEwEB/wQIMAYBAf8CAQAwDgYDVR0P
+AQH/BAQDAgLkMCIGA1UdEQQbMBmCF2lzdGlvZC5pc3Rpby1zeXN0ZW0uc3ZjMB8G
+A1UdIwQYMBaAFBCzuX+5BzGvhAgS4WgzRmyd1NN0MAoGCCqGSM49BAMCA0kAMEYC
+IQDKG/4ElNaCwlhB/b23yGYPgVTcQcXV+Dh1Kg4SEqKkRAIhAM4e1hHtj87nyiJc
+Uhcnvp0avVq3Lo62a4S9UEbDD3i8
+-----END CERTIFICATE-----
+''',
+        'ca-key.pem': '''\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgR72stgheCEolkzV/
+RU3jd5rpz2TyjNcPyGnOeb+wq+uhRANCAATq4RnJ8shbuPKuhFA6PVP+i7s6GMEQ
+8PvB9GC0Daux/DpZcxUBudZlihqklxaW8TQcmsdl+G3w519Bgu/pOQiZ
+-----END PRIVATE KEY-----
+''',
+        'apiserver-ca.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIBkDCCATWgAwIBAgIUXG0UyyurCwjvpOL1rg+6tS1HB1MwCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjExMDMxNThaFw0zNjExMTgx
+MDMxNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAQqpvpYPy5DsUS3yEtYd27gSqI3yXQJi4Tx/m2BeRLotpQMSADmMuXP
+Jm/EbfA5E/aJo6LQhFkLm2kCb7eOJFNso2MwYTAdBgNVHQ4EFgQUnhhAWHRvzHBy
+TyMas/wG5c2wU28wHwYDVR0jBBgwFoAUnhhAWHRvzHByTyMas/wG5c2wU28wDwYD
+VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAqQwCgYIKoZIzj0EAwIDSQAwRgIh
+AJ8iG8R7KNB0wYTknzF8LbE7Jqz9fBYBEYHe7UhVXh+PAiEAw3QOxUUQQbVTK0YI
+QMX7RVo+bA7PtpQk5chVRSadl4E=
+-----END CERTIFICATE-----
+''',
+    },
+    'prod-use1-b': {
+        'ca-cert.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIB8DCCAZagAwIBAgIUALl9O5d8NgTS/ICgccW2/La5BdowCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM4WhcNMjgxMTIwMTAyOTM4WjBAMQ4wDAYDVQQKDAVJc3RpbzEYMBYGA1UEAwwP
+SW50ZXJtZWRpYXRlIENBMRQwEgYDVQQHDAtwcm9kLXVzZTEtYjBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABD+9KZDecH3iw84qHUlWDfgMXzjs9fHtmMwswodYRiBv
+v9KdIRKDf3Ek6OXQUK691d/rbJqoJDwCF43gpDLGrjijgYswgYgwHQYDVR0OBBYE
+FF0+gF+mzXHQUBJnPkywXi9KqFJCMBIGA1UdEwEB/wQIMAYBAf8CAQAwDgYDVR0P
+AQH/BAQDAgLkMCIGA1UdEQQbMBmCF2lzdGlvZC5pc3Rpby1zeXN0ZW0uc3ZjMB8G
+A1UdIwQYMBaAFBCzuX+5BzGvhAgS4WgzRmyd1NN0MAoGCCqGSM49BAMCA0gAMEUC
+IDv7+ixJiRChTP1h6XChI7/tCAYypWEE2lipe0ryB6acAiEArRuMFYLNEZilWXXO
+hS3cf0FQrZwsxB4KQpHWXRoNi2Q=
+-----END CERTIFICATE-----
+''',
+        'ca-key.pem': '''\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgFrQtIWP08nDxhzj6
+dljZv11+XwXM3YEUg8Nd6efimQehRANCAAQ/vSmQ3nB94sPOKh1JVg34DF847PXx
+7ZjMLMKHWEYgb7/SnSESg39xJOjl0FCuvdXf62yaqCQ8AheN4KQyxq44
+-----END PRIVATE KEY-----
+''',
+        'apiserver-ca.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIBjjCCATWgAwIBAgIUZW4cdPYMTK/fcb0YhpqakEHndSEwCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjExMDMxNThaFw0zNjExMTgx
+MDMxNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAThPl7UoRaiRHdN7tOwDVR/3yn6cbVZNbllV1QUoXOTl/otLe9y276P
+em+SKd0d3OJP+8Q/7vHvpI1VBzbt9CYGo2MwYTAdBgNVHQ4EFgQU06s0WkujXOK3
+7XKL70beexT4lcIwHwYDVR0jBBgwFoAU06s0WkujXOK37XKL70beexT4lcIwDwYD
+VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAqQwCgYIKoZIzj0EAwIDRwAwRAIg
+fz576/qWQ5Ekp3qukolzJR2VXmheyPabuCJsFRJj6YwCIARNGMZ98Jbxv6aSLlEd
+rrA1KSs/s608ZB/Z9FfWTPEF
+-----END CERTIFICATE-----
+''',
+    },
+    'prod-use1-c': {
+        'ca-cert.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIB8DCCAZagAwIBAgIUALl9O5d8NgTS/ICgccW2/La5BdswCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM4WhcNMjgxMTIwMTAyOTM4WjBAMQ4wDAYDVQQKDAVJc3RpbzEYMBYGA1UEAwwP
+SW50ZXJtZWRpYXRlIENBMRQwEgYDVQQHDAtwcm9kLXVzZTEtYzBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABCX7W2gfBba5Sbg5smFQCfwfd31dg/i4EaDYs55xzR4h
+Gik3KEASxukUpBSLt7MPrOQKLaHLEgGzO9pKNi/HRWmjgYswgYgwHQYDVR0OBBYE
+FL9STsD+2nL6AHbhxe+CyOeHlC6iMBIGA1UdEwEB/wQIMAYBAf8CAQAwDgYDVR0P
+AQH/BAQDAgLkMCIGA1UdEQQbMBmCF2lzdGlvZC5pc3Rpby1zeXN0ZW0uc3ZjMB8G
+A1UdIwQYMBaAFBCzuX+5BzGvhAgS4WgzRmyd1NN0MAoGCCqGSM49BAMCA0gAMEUC
+IQC0gILikUP1fnO4MLkBDzhw1Ol/RZjMlcQeQnkj1+Nq7QIgSC0JnUBQF1vMmFCV
+7kMVpqI5blCEkdXjnToEL9+04Os=
+-----END CERTIFICATE-----
+''',
+        'ca-key.pem': '''\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgq8ASNlWOkx+tAy27
+id0zEBPoapAzQUWYVGsuQFU4EmmhRANCAAQl+1toHwW2uUm4ObJhUAn8H3d9XYP4
+uBGg2LOecc0eIRopNyhAEsbpFKQUi7ezD6zkCi2hyxIBszvaSjYvx0Vp
+-----END PRIVATE KEY-----
+''',
+        'apiserver-ca.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIBkDCCATWgAwIBAgIURQBsfh0kQVd7zfwA1dn9NUcT+skwCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjExMDMxNThaFw0zNjExMTgx
+MDMxNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAASkKyVgAJPSWSsErJlUw+IXBHhf4qD5ghp251bpbQA9lccg/tfqgf0H
+tzZwoqAomdd+kfFeeZjc/l205ZP9fkmNo2MwYTAdBgNVHQ4EFgQUAqAQvB7/kchk
+n3KPdr2b7bIiJqkwHwYDVR0jBBgwFoAUAqAQvB7/kchkn3KPdr2b7bIiJqkwDwYD
+VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAqQwCgYIKoZIzj0EAwIDSQAwRgIh
+AKf3Qz4FpMSZygNtc29BDKgEVsnCduMGojhAMA1zab6uAiEAqx8nyn/68/7tJ73w
+58OTvCdrNuy/5hMko5oEU9Jt2wY=
+-----END CERTIFICATE-----
+''',
+    },
+    'prod-use2-a': {
+        'ca-cert.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIB8TCCAZagAwIBAgIUALl9O5d8NgTS/ICgccW2/La5BdwwCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM4WhcNMjgxMTIwMTAyOTM4WjBAMQ4wDAYDVQQKDAVJc3RpbzEYMBYGA1UEAwwP
+SW50ZXJtZWRpYXRlIENBMRQwEgYDVQQHDAtwcm9kLXVzZTItYTBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABHtADZTJbo1k/4h4ZnzzM6xC0H8pLekovUKKx+Qlxmnj
+3H18lBj+Wy5ScU3LjqPIbuyRKhE4IZ0B3/+F+uKGvXSjgYswgYgwHQYDVR0OBBYE
+FDsTEOkzXoW4mgHYQSYvzgcwtocdMBIGA1UdEwEB/wQIMAYBAf8CAQAwDgYDVR0P
+AQH/BAQDAgLkMCIGA1UdEQQbMBmCF2lzdGlvZC5pc3Rpby1zeXN0ZW0uc3ZjMB8G
+A1UdIwQYMBaAFBCzuX+5BzGvhAgS4WgzRmyd1NN0MAoGCCqGSM49BAMCA0kAMEYC
+IQCogizFP+HwX0HyYzI7i6JiUQbKI7nX5bKdDWsYJIzQvgIhAN34NMoF00G5SbIm
+ERNU//lR8JZnJVgqvliHewCb7V55
+-----END CERTIFICATE-----
+''',
+        'ca-key.pem': '''\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgaVN+E2d3Y5UwWA3P
+2eKHh9VcugTEUjoHvYPF2DgJx3WhRANCAAR7QA2UyW6NZP+IeGZ88zOsQtB/KS3p
+KL1CisfkJcZp49x9fJQY/lsuUnFNy46jyG7skSoROCGdAd//hfrihr10
+-----END PRIVATE KEY-----
+''',
+        'apiserver-ca.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIBjzCCATWgAwIBAgIUObKmo7m2Yw43uHtpazCtqcI9TrYwCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjExMDMxNThaFw0zNjExMTgx
+MDMxNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAARilghYXr21ajjP3aD9VROiZV/An6L9pV93JLd4KaBNxJ7KiAzyVUgP
+/HkZw+i660hyE2PzxWGdjrI26w0Qkipeo2MwYTAdBgNVHQ4EFgQU2ww3Blyfd2nm
+VRIlC303ogphtyswHwYDVR0jBBgwFoAU2ww3Blyfd2nmVRIlC303ogphtyswDwYD
+VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAqQwCgYIKoZIzj0EAwIDSAAwRQIh
+AK7qeKhMsGoW1oq5STKlzX32Kn4rXu4LDKxigo5xSiV6AiB6zEkDb8QejfuO0glj
+3zrUI2FmnQQmS25jTXnqX1HMXg==
+-----END CERTIFICATE-----
+''',
+    },
+    'prod-euw1-a': {
+        'ca-cert.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIB8TCCAZagAwIBAgIUALl9O5d8NgTS/ICgccW2/La5Bd0wCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM4WhcNMjgxMTIwMTAyOTM4WjBAMQ4wDAYDVQQKDAVJc3RpbzEYMBYGA1UEAwwP
+SW50ZXJtZWRpYXRlIENBMRQwEgYDVQQHDAtwcm9kLWV1dzEtYTBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABEibOQkzUkimfhocMyMqerIqTzY1IiKvw/zNgSH/R49M
+jJTILpx5Xyk4CX1/e4tSZtbQv2XpglcO3S0G4Xq7csmjgYswgYgwHQYDVR0OBBYE
+FP8m0vJMnlosQ1JrATEK/u51v79UMBIGA1UdEwEB/wQIMAYBAf8CAQAwDgYDVR0P
+AQH/BAQDAgLkMCIGA1UdEQQbMBmCF2lzdGlvZC5pc3Rpby1zeXN0ZW0uc3ZjMB8G
+A1UdIwQYMBaAFBCzuX+5BzGvhAgS4WgzRmyd1NN0MAoGCCqGSM49BAMCA0kAMEYC
+IQD+toRvF6kWOtUKTbZ1WO4Zw0b9+7LNMIBcjulXBf9L/gIhAIaLEJOWiNVZvEUi
+ZF0BG1IG0Pa8DlDfU8k3sos+owix
+-----END CERTIFICATE-----
+''',
+        'ca-key.pem': '''\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgRotRICOaaYXXZ4GK
+uDtxJMdwub0904aSXmRY6taW7M+hRANCAARImzkJM1JIpn4aHDMjKnqyKk82NSIi
+r8P8zYEh/0ePTIyUyC6ceV8pOAl9f3uLUmbW0L9l6YJXDt0tBuF6u3LJ
+-----END PRIVATE KEY-----
+''',
+        'apiserver-ca.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIBjzCCATWgAwIBAgIUIDIXWA1vWXkk4Fiddtii/smBsW0wCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjExMDMxNThaFw0zNjExMTgx
+MDMxNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAARUpUBOp3JTg2D4XNyrYADTZETWYVp7Bq25F41STACtrC7FHzaeM8vJ
+K3ju6rBQGAccyjLG1I4o0xqRjpmD68Nao2MwYTAdBgNVHQ4EFgQUl24InjSOPggi
+Jq5fNN8B+onM3jEwHwYDVR0jBBgwFoAUl24InjSOPggiJq5fNN8B+onM3jEwDwYD
+VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAqQwCgYIKoZIzj0EAwIDSAAwRQIg
+d2HVU/AMYYVwcPmED8s6IPguWauPGlXCI5lOkOaZJtECIQCgMAzkH+qYfbYDQYL+
+B+JPKkczy5COiiJd0cjPFoC3QA==
+-----END CERTIFICATE-----
+''',
+    },
+    'prod-euw1-b': {
+        'ca-cert.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIB8DCCAZagAwIBAgIUALl9O5d8NgTS/ICgccW2/La5Bd4wCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM4WhcNMjgxMTIwMTAyOTM4WjBAMQ4wDAYDVQQKDAVJc3RpbzEYMBYGA1UEAwwP
+SW50ZXJtZWRpYXRlIENBMRQwEgYDVQQHDAtwcm9kLWV1dzEtYjBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABF42aRTaFcI+/obNUStgVeJcgQd7GLFGOgCfu9n39dnt
+xbhD4jUgAZsBOkfCJKBbNwfFwoarbjcXS2tDScaXcMqjgYswgYgwHQYDVR0OBBYE
+FEwNUAxCFd6kxuclaH2f6dZBHNPiMBIGA1UdEwEB/wQIMAYBAf8CAQAwDgYDVR0P
+AQH/BAQDAgLkMCIGA1UdEQQbMBmCF2lzdGlvZC5pc3Rpby1zeXN0ZW0uc3ZjMB8G
+A1UdIwQYMBaAFBCzuX+5BzGvhAgS4WgzRmyd1NN0MAoGCCqGSM49BAMCA0gAMEUC
+IQDxKk7bGiQ/scM+aoFDj+jXPx4Srmg7v1ri2Xg7f4XacQIgNtMtwgF0bYj0O3Bs
+2ldGtGjADXJ4rkAPiqnqQxRe1yk=
+-----END CERTIFICATE-----
+''',
+        'ca-key.pem': '''\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg/cRFQTdVxVJ4VvIn
+9vZ125ciSnE059eFOQo9xjRXNaGhRANCAAReNmkU2hXCPv6GzVErYFXiXIEHexix
+RjoAn7vZ9/XZ7cW4Q+I1IAGbATpHwiSgWzcHxcKGq243F0trQ0nGl3DK
+-----END PRIVATE KEY-----
+''',
+        'apiserver-ca.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIBjjCCATWgAwIBAgIUXy3w4g6XGwQAPqaV0BE+YjpQCJswCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjExMDMxNThaFw0zNjExMTgx
+MDMxNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAATTGd6WVTAXFf5Q4YN6gUTKp6w1jm6GmxsIhI/5Nj1p0DQp8621e3hC
+f/yzA5fOqKoDl1kluTn7InO9SMN4kEV6o2MwYTAdBgNVHQ4EFgQUGM5W3u/+vBzC
+gjXx/pCmoVowrBcwHwYDVR0jBBgwFoAUGM5W3u/+vBzCgjXx/pCmoVowrBcwDwYD
+VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAqQwCgYIKoZIzj0EAwIDRwAwRAIg
+F6DcG29nIoRY4kDig1zTiPS3C7mTJeIC+22MYOXoeK4CICrl6d2iJz3NpN2z+fBz
+LQGhLA4gE73Go6ebDCzCJgz8
+-----END CERTIFICATE-----
+''',
+    },
+    'prod-euw1-c': {
+        'ca-cert.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIB8DCCAZagAwIBAgIUALl9O5d8NgTS/ICgccW2/La5Bd8wCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM4WhcNMjgxMTIwMTAyOTM4WjBAMQ4wDAYDVQQKDAVJc3RpbzEYMBYGA1UEAwwP
+SW50ZXJtZWRpYXRlIENBMRQwEgYDVQQHDAtwcm9kLWV1dzEtYzBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABE5sc3Hzj8yrDpFQOt9Ig1jLcIjymIZ+MTKEKkBvKB8f
+YH8ZmoJTUIW4230XYhO32ZOLZPpknFZ6cz8T9AakNc2jgYswgYgwHQYDVR0OBBYE
+FL2gP8zJuyy5WcrLS/jqEYkNDSYWMBIGA1UdEwEB/wQIMAYBAf8CAQAwDgYDVR0P
+AQH/BAQDAgLkMCIGA1UdEQQbMBmCF2lzdGlvZC5pc3Rpby1zeXN0ZW0uc3ZjMB8G
+A1UdIwQYMBaAFBCzuX+5BzGvhAgS4WgzRmyd1NN0MAoGCCqGSM49BAMCA0gAMEUC
+ICne2W1NoXQqoRvQb+PNaIISuMj5MSnCKENZmYMw7Cl7AiEAyEQhUgmgGcogFw9M
+cXFxUZ2XvV1bnsLNbG+J1HN17uc=
+-----END CERTIFICATE-----
+''',
+        'ca-key.pem': '''\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgNxszH3fERjfMjD04
+wlChkKwS/KbXtxzOu+Mav0ppa7+hRANCAARObHNx84/Mqw6RUDrfSINYy3CI8piG
+fjEyhCpAbygfH2B/GZqCU1CFuNt9F2ITt9mTi2T6ZJxWenM/E/QGpDXN
+-----END PRIVATE KEY-----
+''',
+        'apiserver-ca.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIBkDCCATWgAwIBAgIUY8+9q3FDCl6d6bZaBF0KiU1SpSowCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjExMDMxNThaFw0zNjExMTgx
+MDMxNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAATbOpgVdLKiWfHKMQaNar9kDi1bBwGwVapILx2YjptaPwr28hwj7Sjr
+4TqeZIJOowUO2fL6/weUM5Gtp4Wxk/7+o2MwYTAdBgNVHQ4EFgQUnQYe5bGAGyCO
+YXvzrrNS7ocFedswHwYDVR0jBBgwFoAUnQYe5bGAGyCOYXvzrrNS7ocFedswDwYD
+VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAqQwCgYIKoZIzj0EAwIDSQAwRgIh
+AILw4OcIomdt99v28QpB8wSwIdS5DzVSoCYgsI7sbcdSAiEAxxn/XrcT5DW/rJoL
+e2szI/Moeqf/Kjn2wtpCj8L2l/Q=
+-----END CERTIFICATE-----
+''',
+    },
+    'prod-euw2-a': {
+        'ca-cert.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIB7zCCAZagAwIBAgIUALl9O5d8NgTS/ICgccW2/La5BeAwCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM4WhcNMjgxMTIwMTAyOTM4WjBAMQ4wDAYDVQQKDAVJc3RpbzEYMBYGA1UEAwwP
+SW50ZXJtZWRpYXRlIENBMRQwEgYDVQQHDAtwcm9kLWV1dzItYTBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABIaCriuQCWfkvdBAsSAlOAA84fXGdfm7jpkjTmTkDc+v
+XY5zwMQ7BQXOUK9fOsmJuo3dlUayBZ7CZyLmZcRaO9ejgYswgYgwHQYDVR0OBBYE
+FHdaADuD4fuIfMOaQ9nZw5LsWzHyMBIGA1UdEwEB/wQIMAYBAf8CAQAwDgYDVR0P
+AQH/BAQDAgLkMCIGA1UdEQQbMBmCF2lzdGlvZC5pc3Rpby1zeXN0ZW0uc3ZjMB8G
+A1UdIwQYMBaAFBCzuX+5BzGvhAgS4WgzRmyd1NN0MAoGCCqGSM49BAMCA0cAMEQC
+IGa4kMFPU2tmSjJnxv4p5NCRQ7/3SbenR/iuTWxPbeZ2AiBL+9ZLdNzuxlOylUJU
+R8hUALSmancO+5lM4H+bvQS7Ag==
+-----END CERTIFICATE-----
+''',
+        'ca-key.pem': '''\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgUz4Ri78DBmX2n3ja
+gh6uVVXyY3mcsSXPiprfOGXqBfOhRANCAASGgq4rkAln5L3QQLEgJTgAPOH1xnX5
+u46ZI05k5A3Pr12Oc8DEOwUFzlCvXzrJibqN3ZVGsgWewmci5mXEWjvX
+-----END PRIVATE KEY-----
+''',
+        'apiserver-ca.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIBjzCCATWgAwIBAgIUFRHm9y7DSYMmEJrL1oGzkOcGMPYwCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjExMDMxNThaFw0zNjExMTgx
+MDMxNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAASFcx+F7UBesv2cRDYsS3bckyuYipvwv9E2hPaalAm25On3VQ9Jy2dy
+LHtV3S4ZC59e8t/YeTJ782kQy26e29hWo2MwYTAdBgNVHQ4EFgQUJnlczFeu4oDD
+22gS0Iw/nY8EfFgwHwYDVR0jBBgwFoAUJnlczFeu4oDD22gS0Iw/nY8EfFgwDwYD
+VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAqQwCgYIKoZIzj0EAwIDSAAwRQIh
+ANgM4ICW6ijiFGLCo84KO5Oe9n2PeqxX9E9Os/q9ggDgAiBF/a/91mpQKcwYDmX5
+2YUOgTNqr4ZUH8J+mHewCBczbQ==
+-----END CERTIFICATE-----
+''',
+    },
+    'prod-apse1-a': {
+        'ca-cert.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIB8TCCAZegAwIBAgIUALl9O5d8NgTS/ICgccW2/La5BeEwCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM5WhcNMjgxMTIwMTAyOTM5WjBBMQ4wDAYDVQQKDAVJc3RpbzEYMBYGA1UEAwwP
+SW50ZXJtZWRpYXRlIENBMRUwEwYDVQQHDAxwcm9kLWFwc2UxLWEwWTATBgcqhkjO
+PQIBBggqhkjOPQMBBwNCAAQaXlTjTo37sYcP7vJ2+Ek5UQJwxvEF3w1hNMsEIMTL
+BhU2O48tBS1hwnijy3KT1ylNXYXiiEvoAUZG+VFT2wxHo4GLMIGIMB0GA1UdDgQW
+BBQVz0ScbvoCfWWYnZ5+ur6R2O1ejTASBgNVHRMBAf8ECDAGAQH/AgEAMA4GA1Ud
+DwEB/wQEAwIC5DAiBgNVHREEGzAZghdpc3Rpb2QuaXN0aW8tc3lzdGVtLnN2YzAf
+BgNVHSMEGDAWgBQQs7l/uQcxr4QIEuFoM0ZsndTTdDAKBggqhkjOPQQDAgNIADBF
+AiBmLKO6vuGhPr0LDU5rCXUrogZjsr6fKofvkpyic+PZBAIhAMgjEAnzEpOXxP/H
+CeQcP3/mm/szXGKNbzfkMQraLhKR
+-----END CERTIFICATE-----
+''',
+        'ca-key.pem': '''\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgirP7VVfwMHktvZ3G
+9OxRKwil1BLuBOfKwzVXiuTMPWehRANCAAQaXlTjTo37sYcP7vJ2+Ek5UQJwxvEF
+3w1hNMsEIMTLBhU2O48tBS1hwnijy3KT1ylNXYXiiEvoAUZG+VFT2wxH
+-----END PRIVATE KEY-----
+''',
+        'apiserver-ca.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIBjjCCATWgAwIBAgIUHLYYb+F+b28ECDl1Io7D/aUQFOIwCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjExMDMxNThaFw0zNjExMTgx
+MDMxNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAASaGyW4+v//FbUVv23/enwEKWbo4+ymBl/pqpNOa4s+Mk38I1e6xvmV
+mEy1ToHYB/p9dssiebKrlPt4UwGgZ6wEo2MwYTAdBgNVHQ4EFgQUOzBKR9DWdw3t
+gix0Bj5i8O1I6BgwHwYDVR0jBBgwFoAUOzBKR9DWdw3tgix0Bj5i8O1I6BgwDwYD
+VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAqQwCgYIKoZIzj0EAwIDRwAwRAIg
+d6Junbdhh2Utj186oGeNgNMmWHCYET1l3zGNPgmbKGICIE2iCKbLF31HvtljpWxa
+ZiDQ94+sIZOXWtKV4Vg/UP/y
+-----END CERTIFICATE-----
+''',
+    },
+    'prod-apse1-b': {
+        'ca-cert.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIB8TCCAZegAwIBAgIUALl9O5d8NgTS/ICgccW2/La5BeIwCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM5WhcNMjgxMTIwMTAyOTM5WjBBMQ4wDAYDVQQKDAVJc3RpbzEYMBYGA1UEAwwP
+SW50ZXJtZWRpYXRlIENBMRUwEwYDVQQHDAxwcm9kLWFwc2UxLWIwWTATBgcqhkjO
+PQIBBggqhkjOPQMBBwNCAAS7+HiMyy/FjvpzlhxjtIdI9hiWLn2+pksMmcDmcAXk
+q8epjPlyB6M91KYovIv+vZOs24MazdQOthNAMyFzfXrfo4GLMIGIMB0GA1UdDgQW
+BBQqNnP4DLdzLyG442DgM9CVwgRTPzASBgNVHRMBAf8ECDAGAQH/AgEAMA4GA1Ud
+DwEB/wQEAwIC5DAiBgNVHREEGzAZghdpc3Rpb2QuaXN0aW8tc3lzdGVtLnN2YzAf
+BgNVHSMEGDAWgBQQs7l/uQcxr4QIEuFoM0ZsndTTdDAKBggqhkjOPQQDAgNIADBF
+AiBlSCMAdl/38CyFTVhcelna6IG0By8HOlKEuQlAInjTWgIhAJaesWZ2Gqcp17la
+qYIn6oWQ4BK3uXEAx22sP52r41d+
+-----END CERTIFICATE-----
+''',
+        'ca-key.pem': '''\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgYKFaDZrJbv1ojAXj
+MIvNbHNjzhgwXYIqKXRL8mC05R+hRANCAAS7+HiMyy/FjvpzlhxjtIdI9hiWLn2+
+pksMmcDmcAXkq8epjPlyB6M91KYovIv+vZOs24MazdQOthNAMyFzfXrf
+-----END PRIVATE KEY-----
+''',
+        'apiserver-ca.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIBjzCCATWgAwIBAgIUb6pVQMNu5oX/lJoA3rKSyB3Fec4wCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjExMDMxNThaFw0zNjExMTgx
+MDMxNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAASoxXlxD3jMtfmkQkAO3DdKl9ldgN6iJYaRBQ4iur77StD+qn0O54hI
+t4Qhfs63ShCzCXroPMS39ceoObSESiBWo2MwYTAdBgNVHQ4EFgQU//ldnzjMnsvx
+xzas0tjvPslsUIMwHwYDVR0jBBgwFoAU//ldnzjMnsvxxzas0tjvPslsUIMwDwYD
+VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAqQwCgYIKoZIzj0EAwIDSAAwRQIh
+AJLct0QFt29e2mpWup6mB+LtijEP/F8++9wuzgC9kh5hAiB1JEUe7gzmTleBF/xj
+GosBbq82utPscV+wDQ5PbQJi4w==
+-----END CERTIFICATE-----
+''',
+    },
+    'prod-apse1-c': {
+        'ca-cert.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIB8jCCAZegAwIBAgIUALl9O5d8NgTS/ICgccW2/La5BeMwCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM5WhcNMjgxMTIwMTAyOTM5WjBBMQ4wDAYDVQQKDAVJc3RpbzEYMBYGA1UEAwwP
+SW50ZXJtZWRpYXRlIENBMRUwEwYDVQQHDAxwcm9kLWFwc2UxLWMwWTATBgcqhkjO
+PQIBBggqhkjOPQMBBwNCAARFgWBIT48qVf9TFmC6zTq0l5hyIzv6655c4rT2EYAQ
+4XzScn4CHurHUsmJZdDC8yGbeiY0SVFM96DNJTvH7ioCo4GLMIGIMB0GA1UdDgQW
+BBTVPkjaYoZIMme+ILvys60N4VElYDASBgNVHRMBAf8ECDAGAQH/AgEAMA4GA1Ud
+DwEB/wQEAwIC5DAiBgNVHREEGzAZghdpc3Rpb2QuaXN0aW8tc3lzdGVtLnN2YzAf
+BgNVHSMEGDAWgBQQs7l/uQcxr4QIEuFoM0ZsndTTdDAKBggqhkjOPQQDAgNJADBG
+AiEA9P+6OxGbtUPBhPza/RQLV8Pa1m9pBYljCYHSF40Rg5UCIQDuiI6rF/h1YVTc
+RcqofcmrfDESztuFC5vsxa8FbveORg==
+-----END CERTIFICATE-----
+''',
+        'ca-key.pem': '''\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgqRQ18D6bajsagEsj
+pQepblmQGIJ/1amcv2cDaHHkbXGhRANCAARFgWBIT48qVf9TFmC6zTq0l5hyIzv6
+655c4rT2EYAQ4XzScn4CHurHUsmJZdDC8yGbeiY0SVFM96DNJTvH7ioC
+-----END PRIVATE KEY-----
+''',
+        'apiserver-ca.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIBjzCCATWgAwIBAgIUfJlmcDlbP+hKP/AWHNP88nN2WIswCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjExMDMxNThaFw0zNjExMTgx
+MDMxNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAS5ZaUw3H7XVFWmmuxjKbRad2VLVy+oAk5HyhfxWAqI0vC8bQVBv/xg
+XLGj9TFriExF7MTg/m9TrRbQBOcE0cNHo2MwYTAdBgNVHQ4EFgQUflIxs11vtPUe
+YiVdH/5DjpTqqcQwHwYDVR0jBBgwFoAUflIxs11vtPUeYiVdH/5DjpTqqcQwDwYD
+VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAqQwCgYIKoZIzj0EAwIDSAAwRQIh
+AIr8WcqCgRCUtpDgusdFkYMUwgk5EfyIM41muo3rvZIeAiB6CPFZo1kHVoPL68OM
+Lt0SQeohqKpp20UNhQoU5EvUxA==
+-----END CERTIFICATE-----
+''',
+    },
+    'prod-apse2-a': {
+        'ca-cert.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIB8TCCAZegAwIBAgIUALl9O5d8NgTS/ICgccW2/La5BeQwCgYIKoZIzj0EAwIw
+IjEOMAwGA1UECgwFSXN0aW8xEDAOBgNVBAMMB1Jvb3QgQ0EwHhcNMjYxMTIxMTAy
+OTM5WhcNMjgxMTIwMTAyOTM5WjBBMQ4wDAYDVQQKDAVJc3RpbzEYMBYGA1UEAwwP
+SW50ZXJtZWRpYXRlIENBMRUwEwYDVQQHDAxwcm9kLWFwc2UyLWEwWTATBgcqhkjO
+PQIBBggqhkjOPQMBBwNCAASq6cA2c/gxEv4MBykAfnIRq9OTfeUJPM9+xBDQWOQV
+QkRYNetIIldpfovYlQK6R1hslXZjAYmgCSkP/vmhXPIVo4GLMIGIMB0GA1UdDgQW
+BBQLK5XZy4o5jzPxJo69o2w31WJAdTASBgNVHRMBAf8ECDAGAQH/AgEAMA4GA1Ud
+DwEB/wQEAwIC5DAiBgNVHREEGzAZghdpc3Rpb2QuaXN0aW8tc3lzdGVtLnN2YzAf
+BgNVHSMEGDAWgBQQs7l/uQcxr4QIEuFoM0ZsndTTdDAKBggqhkjOPQQDAgNIADBF
+AiEAotM+JF+JAWo9L2z3LfDb/sczH1NSu2p/CqsLqOmZJYMCIEXFcUI0psXmPwEt
+ZuTlZq9AaBGez0BABRiD8Nm4QP23
+-----END CERTIFICATE-----
+''',
+        'ca-key.pem': '''\
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgnACyn0Bwm7y8DT7u
+X1uAaBlh786v9hMsLcFQpcVGnGKhRANCAASq6cA2c/gxEv4MBykAfnIRq9OTfeUJ
+PM9+xBDQWOQVQkRYNetIIldpfovYlQK6R1hslXZjAYmgCSkP/vmhXPIV
+-----END PRIVATE KEY-----
+''',
+        'apiserver-ca.pem': '''\
+-----BEGIN CERTIFICATE-----
+MIIBjzCCATWgAwIBAgIUco6AVx/ObYGCVtPnwKsrFJqcYTYwCgYIKoZIzj0EAwIw
+FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjExMjExMDMxNThaFw0zNjExMTgx
+MDMxNThaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAARLLwpfGf1zhaqu16p7D9dEXOx93pKxddRXqneBLZmIHqMJ8YoUGP7M
+hxGq70FMYRfZwJHF3riYJNM2TXHMIDEfo2MwYTAdBgNVHQ4EFgQUZkreQNdkfBxn
+0XAVJJp/8uuHabswHwYDVR0jBBgwFoAUZkreQNdkfBxn0XAVJJp/8uuHabswDwYD
+VR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAqQwCgYIKoZIzj0EAwIDSAAwRQIg
+dWjNA6aOQzYat1y0oXHPok4CPYkueqaC+/XloeQiEJICIQCO/MP5o6u+V1MeNHV2
+qtTh834YB7Qpig4Bj8wp1vLI0g==
+-----END CERTIFICATE-----
+''',
+    },
+}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+/// A minimal deterministic JSON writer: keys in the order written, two-space indentation.
+public struct JSONWriter {
+    /// A JSON value whose object keys keep their order.
+    public indirect enum Value: Sendable, Equatable {
+        case null
+        case bool(Bool)
+        case int(Int)
+        case string(String)
+        case array([Value])
+        case object([(String, Value)])
+
+        public static func == (a: Value, b: Value) -> Bool {
+            switch (a, b) {
+            case (.null, .null): return true
+            case let (.bool(x), .bool(y)): return x == y
+            case let (.int(x), .int(y)): return x == y
+            case let (.string(x), .string(y)): return x == y
+            case let (.array(x), .array(y)): return x == y
+            case let (.object(x), .object(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+            default: return false
+            }
+        }
+    }
+
+    /// Serialises `value` with a trailing newline.
+    public static func render(_ value: Value) -> String {
+        var out = ""
+        write(value, indent: 0, into: &out)
+        out += "\n"
+        return out
+    }
+
+    static func write(_ v: Value, indent: Int, into out: inout String) {
+        switch v {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .string(let s): escape(s, into: &out)
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += String(repeating: " ", count: indent + 2)
+                write(item, indent: indent + 2, into: &out)
+                out += i == items.count - 1 ? "\n" : ",\n"
+            }
+            out += String(repeating: " ", count: indent) + "]"
+        case .object(let pairs):
+            if pairs.isEmpty { out += "{}"; return }
+            out += "{\n"
+            for (i, (k, val)) in pairs.enumerated() {
+                out += String(repeating: " ", count: indent + 2)
+                escape(k, into: &out)
+                out += ": "
+                write(val, indent: indent + 2, into: &out)
+                out += i == pairs.count - 1 ? "\n" : ",\n"
+            }
+            out += String(repeating: " ", count: indent) + "}"
+        }
+    }
+
+    static func escape(_ s: String, into out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        out += "\""
+    }
+}
+
+extension JSONWriter.Value {
+    /// A string, or null when nil.
+    static func optional(_ s: String?) -> JSONWriter.Value { s.map { .string($0) } ?? .null }
+}

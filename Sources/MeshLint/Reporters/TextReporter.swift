@@ -1,0 +1,44 @@
+/// Human-readable output: `file:line:column: severity: message [MC401]`, related locations
+/// indented below, a blank line between files, and a summary line.
+public enum TextReporter {
+    /// Renders a report; `color` adds ANSI colours (the CLI sets it only on a terminal).
+    public static func render(_ report: LintReport, color: Bool = false) -> String {
+        var out = ""
+        var lastFile: String?
+        for f in report.findings {
+            if let last = lastFile, last != f.file { out += "\n" }
+            lastFile = f.file
+            let loc = "\(f.file):\(f.line):\(f.column):"
+            let sev = f.severity.rawValue
+            out += color ? "\u{1B}[1m\(loc)\u{1B}[0m \(paint(sev, f.severity)):" : "\(loc) \(sev):"
+            out += " \(f.message) [\(f.rule)]\n"
+            if let c = f.cluster, !f.file.hasPrefix(c + "/") {
+                out += "    in cluster \(c)\n"
+            }
+            for r in f.related {
+                let where_ = "\(r.file):\(r.line):\(r.column)" + (r.cluster.map { " (\($0))" } ?? "")
+                out += "    related: \(where_): \(r.message)\n"
+            }
+        }
+        if !report.findings.isEmpty { out += "\n" }
+        out += summaryLine(report)
+        return out
+    }
+
+    static func summaryLine(_ report: LintReport) -> String {
+        let s = report.summary
+        func n(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
+        let clusters = report.set.clusters.count
+        return "\(n(s.error, "error")), \(n(s.warning, "warning")), \(s.info) info in \(n(s.files, "file")) (\(n(s.resources, "resource")), \(n(clusters, "cluster")))\n"
+    }
+
+    static func paint(_ s: String, _ sev: Severity) -> String {
+        let code: String
+        switch sev {
+        case .error: code = "31"
+        case .warning: code = "33"
+        case .info: code = "36"
+        }
+        return "\u{1B}[1;\(code)m\(s)\u{1B}[0m"
+    }
+}

@@ -1,0 +1,356 @@
+import Dispatch
+import Foundation
+
+/// How to load a config set.
+public struct LoadOptions: Sendable {
+    /// A manifest to use instead of `<root>/meshlint.yaml`.
+    public var manifestPath: String?
+    /// Parser limits (file size, alias expansion).
+    public var limits: YAMLLimits
+    /// Parse files on all cores.
+    public var parallel: Bool
+
+    public init(manifestPath: String? = nil, limits: YAMLLimits = YAMLLimits(), parallel: Bool = true) {
+        self.manifestPath = manifestPath
+        self.limits = limits
+        self.parallel = parallel
+    }
+}
+
+/// Why a config set could not be loaded at all (problems inside files become findings instead).
+public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A path given on the command line does not exist.
+    case pathNotFound(String)
+    /// A path exists but cannot be read (permissions, not a directory or file).
+    case unreadable(path: String, reason: String)
+    /// The manifest given with `--manifest` cannot be read.
+    case manifestUnreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .pathNotFound(let p): return "\(p): no such file or directory"
+        case .unreadable(let p, let r): return "\(p): cannot read: \(r)"
+        case .manifestUnreadable(let p, let r): return "manifest \(p): cannot read: \(r)"
+        }
+    }
+}
+
+/// Loads a multicluster config set from disk or from memory.
+public struct ConfigSetLoader: Sendable {
+    /// The manifest file name looked up at the root of a set.
+    public static let manifestName = "meshlint.yaml"
+    /// meshlint's own configuration file name (never a mesh manifest).
+    public static let configName = ".meshlint.yaml"
+
+    public var options: LoadOptions
+
+    public init(options: LoadOptions = LoadOptions()) {
+        self.options = options
+    }
+
+    /// Loads the files under `paths` (directories or files) as one set rooted at their
+    /// common ancestor directory.
+    public func load(paths: [String]) throws(LoadError) -> ConfigSet {
+        let given = paths.isEmpty ? ["."] : paths
+        var found: [FoundFile] = []
+        var notes: [LoadNote] = []
+        var absRoots: [String] = []
+        for p in given {
+            var st = stat()
+            guard stat(p, &st) == 0 else {
+                if errno == ENOENT || errno == ENOTDIR { throw .pathNotFound(p) }
+                throw .unreadable(path: p, reason: String(cString: strerror(errno)))
+            }
+            let isDir = (st.st_mode & S_IFMT) == S_IFDIR
+            if isDir && access(p, R_OK | X_OK) != 0 {
+                throw .unreadable(path: p, reason: String(cString: strerror(errno)))
+            }
+            absRoots.append(Self.absolute(p, isDirectory: isDir))
+        }
+        let rootAbs = Self.commonAncestor(absRoots)
+        for (p, abs) in zip(given, absRoots) {
+            var st = stat()
+            _ = stat(p, &st)
+            let rel = Self.relative(abs, to: rootAbs)
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                var walker = FileWalker()
+                walker.walk(root: p, relativePrefix: rel)
+                found += walker.files
+                notes += walker.notes
+            } else {
+                found.append(FoundFile(relative: rel.isEmpty ? (p as NSString).lastPathComponent : rel, absolute: p))
+            }
+        }
+        // Deduplicate (overlapping paths) and sort.
+        var seen = Set<String>()
+        found = found.filter { seen.insert($0.relative).inserted }
+            .sorted { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
+
+        let limits = options.limits
+        let sources: [Source] = found.map { f in Source(path: f.relative, bytes: { FileReader.read(f.absolute, maxBytes: limits.maxFileBytes) }) }
+        var manifestFile: YAMLFile?
+        var manifestRel: String?
+        if let mp = options.manifestPath {
+            switch FileReader.read(mp, maxBytes: options.limits.maxFileBytes) {
+            case .success(let bytes):
+                let abs = Self.absolute(mp, isDirectory: false)
+                let rel = abs.hasPrefix(rootAbs + "/") ? Self.relative(abs, to: rootAbs) : mp
+                manifestRel = rel
+                manifestFile = YAMLParser.parse(bytes: bytes, path: rel, limits: options.limits)
+            case .failure(let e):
+                throw .manifestUnreadable(path: mp, reason: e.message)
+            }
+        }
+        let display = given.count == 1 ? given[0] : Self.displayRoot(rootAbs)
+        let rootName = (rootAbs as NSString).lastPathComponent
+        return assemble(root: display, rootName: rootName.isEmpty ? "cluster" : rootName, sources: sources,
+                        notes: notes, manifestFile: manifestFile, manifestRel: manifestRel)
+    }
+
+    /// Loads a set from in-memory files, keyed by relative path (e.g. `east/gateway.yaml`).
+    public func load(documents: [(path: String, text: String)], root: String = ".") -> ConfigSet {
+        let sources = documents
+            .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            .map { d in Source(path: d.path, bytes: { .success(Array(d.text.utf8)) }) }
+        var manifestFile: YAMLFile?
+        if let mp = options.manifestPath, let doc = documents.first(where: { $0.path == mp }) {
+            manifestFile = YAMLParser.parse(bytes: Array(doc.text.utf8), path: mp, limits: options.limits)
+        }
+        return assemble(root: root, rootName: root == "." ? "cluster" : root, sources: sources, notes: [],
+                        manifestFile: manifestFile, manifestRel: options.manifestPath)
+    }
+
+    // MARK: - Assembly
+
+    struct Source: Sendable {
+        let path: String
+        let bytes: @Sendable () -> Result<[UInt8], FileReadError>
+    }
+
+    private final class ResultSlots: @unchecked Sendable {
+        var files: [YAMLFile?]
+        var errors: [String?]
+        init(_ n: Int) {
+            files = Array(repeating: nil, count: n)
+            errors = Array(repeating: nil, count: n)
+        }
+    }
+
+    private func assemble(root: String, rootName: String, sources: [Source], notes: [LoadNote],
+                          manifestFile: YAMLFile?, manifestRel: String?) -> ConfigSet {
+        let limits = options.limits
+        let slots = ResultSlots(sources.count)
+        let work: @Sendable (Int) -> Void = { i in
+            let s = sources[i]
+            switch s.bytes() {
+            case .success(let b):
+                slots.files[i] = YAMLParser.parse(bytes: b, path: s.path, limits: limits)
+            case .failure(let e):
+                if e.tooLarge {
+                    slots.files[i] = YAMLFile(path: s.path, byteCount: 0, documents: [],
+                                              diagnostics: [YAMLDiagnostic(kind: .tooLarge, message: e.message,
+                                                                           position: SourcePosition(line: 1, column: 1),
+                                                                           related: nil, nodeIndex: nil)],
+                                              nodes: [], children: [], arena: [], tags: [])
+                } else {
+                    slots.errors[i] = e.message
+                }
+            }
+        }
+        if options.parallel && sources.count > 1 {
+            // Each iteration writes only its own slot.
+            DispatchQueue.concurrentPerform(iterations: sources.count, execute: work)
+        } else {
+            for i in sources.indices { work(i) }
+        }
+        var files: [YAMLFile] = []
+        var unreadable: [(path: String, message: String)] = []
+        for i in sources.indices {
+            if let f = slots.files[i] { files.append(f) }
+            if let e = slots.errors[i] { unreadable.append((sources[i].path, e)) }
+        }
+
+        // The manifest: given explicitly, or meshlint.yaml at the root.
+        var manifestYAML = manifestFile
+        var assignments: [String: FileAssignment] = [:]
+        if manifestYAML == nil, let m = files.first(where: { $0.path == Self.manifestName }) {
+            manifestYAML = m
+        }
+        var manifestProblems: [(node: YAMLNode, message: String)] = []
+        var manifest: Manifest?
+        if let m = manifestYAML, m.diagnostics.allSatisfy({ $0.kind == .duplicateKey }) {
+            let parsed = ManifestParser.parse(m)
+            manifest = parsed.manifest
+            manifestProblems = parsed.problems
+        }
+        if let mrel = manifestRel ?? manifestYAML?.path { assignments[mrel] = .meta }
+        for f in files where f.path == Self.configName || f.path.hasSuffix("/" + Self.configName) {
+            assignments[f.path] = .meta
+        }
+
+        // Clusters and file assignment.
+        var clusters: [Cluster] = []
+        var clusterFiles: [[String]] = []
+        if let manifest {
+            let base = manifestRel.map { ($0 as NSString).deletingLastPathComponent } ?? ""
+            clusterFiles = Array(repeating: [], count: manifest.clusters.count)
+            let clusterGlobs = manifest.clusters.map { $0.paths.map(Glob.init) }
+            let sharedGlobs = manifest.shared.map(Glob.init)
+            for f in files where assignments[f.path] == nil {
+                let rel = Self.strip(base: base, from: f.path)
+                if let ci = clusterGlobs.firstIndex(where: { $0.contains { $0.matches(rel) } }) {
+                    assignments[f.path] = .cluster(ci)
+                    clusterFiles[ci].append(f.path)
+                } else if sharedGlobs.contains(where: { $0.matches(rel) }) {
+                    assignments[f.path] = .shared
+                } else {
+                    assignments[f.path] = .unassigned
+                }
+            }
+            for (path, message) in unreadable where assignments[path] == nil {
+                let rel = Self.strip(base: base, from: path)
+                if let ci = clusterGlobs.firstIndex(where: { $0.contains { $0.matches(rel) } }) {
+                    assignments[path] = .cluster(ci)
+                    _ = message
+                }
+            }
+            clusters = manifest.clusters.enumerated().map { i, d in
+                Cluster(index: i, name: d.name.value, declaration: d, files: clusterFiles[i])
+            }
+        } else {
+            var names: [String] = []
+            var index: [String: Int] = [:]
+            let allPaths = files.map(\.path) + unreadable.map(\.path)
+            for p in allPaths.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where assignments[p] == nil {
+                if let slash = p.firstIndex(of: "/") {
+                    let dir = String(p[..<slash])
+                    if index[dir] == nil { index[dir] = names.count; names.append(dir) }
+                }
+            }
+            clusterFiles = Array(repeating: [], count: max(names.count, 1))
+            for p in allPaths where assignments[p] == nil {
+                if let slash = p.firstIndex(of: "/") {
+                    let ci = index[String(p[..<slash])]!
+                    assignments[p] = .cluster(ci)
+                    clusterFiles[ci].append(p)
+                } else {
+                    assignments[p] = names.isEmpty ? .cluster(0) : .shared
+                    if names.isEmpty { clusterFiles[0].append(p) }
+                }
+            }
+            if names.isEmpty { names = [rootName] }
+            clusters = names.enumerated().map { i, n in Cluster(index: i, name: n, declaration: nil, files: clusterFiles[i]) }
+        }
+
+        // Resources.
+        var resources: [Resource] = []
+        var helmValues: [(clusterIndex: Int, root: YAMLNode)] = []
+        var unrecognized: [YAMLNode] = []
+        for f in files {
+            guard let a = assignments[f.path] else { continue }
+            let targets: [Int]
+            switch a {
+            case .cluster(let i): targets = [i]
+            case .shared: targets = Array(clusters.indices)
+            case .unassigned, .meta: continue
+            }
+            for root in f.roots {
+                switch ResourceFactory.classify(root) {
+                case .resource(let identity):
+                    for t in targets {
+                        resources.append(Resource(clusterIndex: t, root: root, identity: identity, isShared: a == .shared))
+                    }
+                case .helmValues:
+                    for t in targets { helmValues.append((t, root)) }
+                case .empty:
+                    break
+                case .unrecognized:
+                    unrecognized.append(root)
+                }
+            }
+        }
+        return ConfigSet(root: root, files: files, assignments: assignments, clusters: clusters,
+                         resources: resources, helmValues: helmValues, unrecognized: unrecognized,
+                         manifest: manifest, notes: notes, unreadable: unreadable, manifestProblems: manifestProblems)
+    }
+
+    // MARK: - Paths
+
+    static func absolute(_ p: String, isDirectory: Bool) -> String {
+        var path = p
+        if !path.hasPrefix("/") {
+            path = FileManager.default.currentDirectoryPath + "/" + path
+        }
+        let std = (path as NSString).standardizingPath
+        return isDirectory ? std : std
+    }
+
+    static func commonAncestor(_ paths: [String]) -> String {
+        guard let first = paths.first else { return FileManager.default.currentDirectoryPath }
+        func dirOf(_ p: String) -> [Substring] {
+            var isDir: ObjCBool = false
+            let parts = p.split(separator: "/")
+            if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue { return parts }
+            return Array(parts.dropLast())
+        }
+        var common = dirOf(first)
+        for p in paths.dropFirst() {
+            let d = dirOf(p)
+            var n = 0
+            while n < common.count && n < d.count && common[n] == d[n] { n += 1 }
+            common = Array(common.prefix(n))
+        }
+        return "/" + common.joined(separator: "/")
+    }
+
+    static func relative(_ abs: String, to root: String) -> String {
+        if abs == root { return "" }
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return abs.hasPrefix(prefix) ? String(abs.dropFirst(prefix.count)) : abs
+    }
+
+    static func displayRoot(_ abs: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        if abs == cwd { return "." }
+        let r = relative(abs, to: cwd)
+        return r
+    }
+
+    static func strip(base: String, from path: String) -> String {
+        guard !base.isEmpty else { return path }
+        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
+    }
+}
+
+/// Turns a document root into a resource identity.
+enum ResourceFactory {
+    enum Classification {
+        case resource(ResourceIdentity)
+        case helmValues
+        case empty
+        case unrecognized
+    }
+
+    static func classify(_ root: YAMLNode) -> Classification {
+        if root.isNull { return .empty }
+        guard root.isMapping else { return .unrecognized }
+        if root.count == 0 { return .empty }
+        guard let kind = root["kind"]?.text, !kind.isEmpty else {
+            if let g = root["global"], g.isMapping { return .helmValues }
+            return .unrecognized
+        }
+        let apiVersion = root["apiVersion"]?.text ?? ""
+        let meta = root["metadata"]
+        var name = meta?["name"]?.text ?? ""
+        if name.isEmpty, kind == "ClusterConfiguration" { name = root["clusterName"]?.text ?? "" }
+        if name.isEmpty, kind == "Cluster", apiVersion.hasPrefix("kind.x-k8s.io") { name = root["name"]?.text ?? "kind" }
+        var namespace: String? = meta?["namespace"]?.text
+        if namespace == nil && !ResourceScope.clusterScoped.contains(kind) && !ResourceScope.configFileKinds.contains(kind) {
+            namespace = "default"
+        }
+        if ResourceScope.clusterScoped.contains(kind) && !(kind == "Cluster" && apiVersion.hasPrefix("cluster.x-k8s.io")) {
+            namespace = nil
+        }
+        return .resource(ResourceIdentity(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name))
+    }
+}

@@ -1,0 +1,154 @@
+/// A value read from the config set together with the YAML node it came from,
+/// so a finding can point at the exact line and column.
+public struct Located<Value: Sendable>: Sendable {
+    /// The value.
+    public let value: Value
+    /// The node the value was read from.
+    public let node: YAMLNode
+
+    public init(_ value: Value, _ node: YAMLNode) {
+        self.value = value
+        self.node = node
+    }
+
+    /// The value's location.
+    public var location: SourceLocation { SourceLocation(node) }
+}
+
+/// A place in the config set: file (relative to the root), line and column (1-based).
+public struct SourceLocation: Hashable, Sendable, Codable, Comparable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    /// The location of a node.
+    public init(_ node: YAMLNode) {
+        self.init(file: node.file.path, line: node.line, column: node.column)
+    }
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        if a.file != b.file { return a.file.utf8.lexicographicallyPrecedes(b.file.utf8) }
+        return (a.line, a.column) < (b.line, b.column)
+    }
+}
+
+/// The identity of a Kubernetes object within a cluster.
+public struct ResourceIdentity: Hashable, Sendable, Codable {
+    public var apiVersion: String
+    public var kind: String
+    public var namespace: String?
+    public var name: String
+
+    public init(apiVersion: String, kind: String, namespace: String?, name: String) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+    }
+
+    /// The API group (`networking.istio.io`), empty for the core group.
+    public var group: String {
+        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
+        return String(apiVersion[..<slash])
+    }
+
+    /// `Kind namespace/name` for messages.
+    public var display: String {
+        if let ns = namespace { return "\(kind) \(ns)/\(name)" }
+        return "\(kind) \(name)"
+    }
+}
+
+/// One Kubernetes (or Istio, kubeadm, kind, Calico...) object as it applies to one cluster.
+/// Objects from shared files appear once per cluster.
+public struct Resource: Sendable {
+    /// Index of the cluster in `ConfigSet.clusters`.
+    public let clusterIndex: Int
+    /// The document's root mapping.
+    public let root: YAMLNode
+    /// apiVersion, kind, namespace (nil for cluster-scoped kinds), name.
+    public let identity: ResourceIdentity
+    /// True when the object comes from a file shared by every cluster.
+    public let isShared: Bool
+    /// True when the object is rendered by an install (not written in the set).
+    public let isImplied: Bool
+
+    public init(clusterIndex: Int, root: YAMLNode, identity: ResourceIdentity, isShared: Bool, isImplied: Bool = false) {
+        self.clusterIndex = clusterIndex
+        self.root = root
+        self.identity = identity
+        self.isShared = isShared
+        self.isImplied = isImplied
+    }
+
+    public var kind: String { identity.kind }
+    public var name: String { identity.name }
+    /// The namespace, or `default` for namespaced kinds written without one; "" for cluster-scoped kinds.
+    public var namespace: String { identity.namespace ?? "" }
+    public var group: String { identity.group }
+    /// The file the object was read from.
+    public var file: String { root.file.path }
+
+    /// `metadata`.
+    public var metadata: YAMLNode? { root["metadata"] }
+    /// `spec`.
+    public var spec: YAMLNode? { root["spec"] }
+    /// The node of `metadata.name` (or the document root when absent).
+    public var nameNode: YAMLNode { root.at("metadata", "name") ?? root }
+
+    /// Labels as written (values that are not strings are kept; MC003 reports them).
+    public var labels: [String: Located<String>] { stringMap(metadata?["labels"]) }
+    /// Annotations as written.
+    public var annotations: [String: Located<String>] { stringMap(metadata?["annotations"]) }
+
+    /// One label's value with its node.
+    public func label(_ key: String) -> Located<String>? {
+        guard let n = metadata?["labels"]?[key], let v = n.text else { return nil }
+        return Located(v, n)
+    }
+
+    /// One annotation's value with its node.
+    public func annotation(_ key: String) -> Located<String>? {
+        guard let n = metadata?["annotations"]?[key], let v = n.text else { return nil }
+        return Located(v, n)
+    }
+
+    /// True for the given kind, optionally also checking the API group.
+    public func `is`(_ kind: String, group: String? = nil) -> Bool {
+        identity.kind == kind && (group == nil || identity.group == group!)
+    }
+
+    private func stringMap(_ node: YAMLNode?) -> [String: Located<String>] {
+        guard let node, node.isMapping else { return [:] }
+        var out: [String: Located<String>] = [:]
+        for (k, v) in node.mergedPairs {
+            guard let key = k.scalar, let value = v.text else { continue }
+            out[key] = Located(value, v)
+        }
+        return out
+    }
+}
+
+/// Kinds that have no namespace.
+public enum ResourceScope {
+    public static let clusterScoped: Set<String> = [
+        "Namespace", "Node", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
+        "PersistentVolume", "StorageClass", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+        "APIService", "PriorityClass", "IPPool", "ServiceCIDR", "ClusterConfiguration", "InitConfiguration",
+        "Cluster", "KubeProxyConfiguration", "Installation", "CiliumPodIPPool", "IngressClass",
+        "KubeletConfiguration", "JoinConfiguration", "RuntimeClass", "CSIDriver", "ClusterIssuer",
+        "GatewayClass",
+    ]
+
+    /// Kinds that are not Kubernetes API objects but config files of installers (no metadata needed).
+    public static let configFileKinds: Set<String> = [
+        "ClusterConfiguration", "InitConfiguration", "JoinConfiguration", "KubeProxyConfiguration",
+        "KubeletConfiguration", "Config", "ConfigSet",
+    ]
+}

@@ -1,0 +1,460 @@
+// The compact, immutable YAML document tree that every later stage reads.
+//
+// A parsed file is one `YAMLFile`: a flat array of nodes, one array of child slots and one
+// byte arena holding every scalar's decoded text. Nodes are addressed by index, so building
+// the tree costs a few appends per event and no per-node allocation; `YAMLNode` is a
+// (file, index) handle that decodes strings only when a rule asks for them.
+
+/// The structural kind of a YAML node.
+public enum YAMLNodeKind: UInt8, Sendable {
+    case scalar, sequence, mapping
+}
+
+/// How a scalar was written; quoted and block scalars are always strings.
+public enum YAMLScalarStyle: UInt8, Sendable {
+    case plain, singleQuoted, doubleQuoted, literal, folded, flow, block
+
+    /// True for every style that makes the scalar a string regardless of its text.
+    public var isQuotedOrBlock: Bool { self != .plain && self != .flow && self != .block }
+}
+
+/// The type a scalar resolves to under the YAML 1.1 rules Kubernetes' YAML decoder applies.
+public enum YAMLScalarType: String, Sendable {
+    case null, bool, int, float, string
+}
+
+/// A 1-based position in a source file.
+public struct SourcePosition: Hashable, Sendable, Comparable {
+    public var line: Int
+    public var column: Int
+    public init(line: Int, column: Int) { self.line = line; self.column = column }
+    public static func < (a: SourcePosition, b: SourcePosition) -> Bool {
+        (a.line, a.column) < (b.line, b.column)
+    }
+}
+
+struct RawNode {
+    var kind: YAMLNodeKind
+    var style: YAMLScalarStyle
+    var tag: Int16          // index into YAMLFile.tags, -1 when untagged
+    var line: UInt32
+    var column: UInt32
+    var start: UInt32       // scalar: offset in arena; collection: offset in children
+    var count: UInt32       // scalar: byte length; collection: number of child slots
+}
+
+/// One document of a multi-document stream.
+public struct YAMLDocumentInfo: Sendable {
+    /// Index of the document's root node.
+    public let root: Int32
+    /// Position of the document start (`---` or first content).
+    public let position: SourcePosition
+}
+
+/// A problem found while reading a file: syntax errors, duplicate keys, limits.
+public struct YAMLDiagnostic: Sendable, Hashable {
+    /// What kind of problem this is.
+    public enum Kind: String, Sendable {
+        case syntax, duplicateKey, binary, tooLarge, aliasExpansion, unreadable, encoding
+    }
+    public let kind: Kind
+    public let message: String
+    public let position: SourcePosition
+    /// Where a related node lives (for duplicate keys: the first occurrence).
+    public let related: SourcePosition?
+    /// For duplicate keys: the mapping that repeats the key.
+    public let nodeIndex: Int32?
+}
+
+/// A parsed file: all documents, nodes and scalar text of one YAML or JSON file.
+public final class YAMLFile: Sendable {
+    /// The path used in findings (relative to the config set's root, with `/`).
+    public let path: String
+    /// Number of bytes read.
+    public let byteCount: Int
+    /// The documents that parsed completely, in order.
+    public let documents: [YAMLDocumentInfo]
+    /// Problems found while reading.
+    public let diagnostics: [YAMLDiagnostic]
+
+    let nodes: [RawNode]
+    let children: [Int32]
+    let arena: [UInt8]
+    let tags: [String]
+
+    init(path: String, byteCount: Int, documents: [YAMLDocumentInfo], diagnostics: [YAMLDiagnostic],
+         nodes: [RawNode], children: [Int32], arena: [UInt8], tags: [String]) {
+        self.path = path
+        self.byteCount = byteCount
+        self.documents = documents
+        self.diagnostics = diagnostics
+        self.nodes = nodes
+        self.children = children
+        self.arena = arena
+        self.tags = tags
+    }
+
+    /// Total number of nodes in the file.
+    public var nodeCount: Int { nodes.count }
+
+    /// The root node of every complete document.
+    public var roots: [YAMLNode] { documents.map { YAMLNode(file: self, index: $0.root) } }
+
+    /// A handle on node `index`.
+    public func node(_ index: Int32) -> YAMLNode { YAMLNode(file: self, index: index) }
+}
+
+/// A handle on one node of a `YAMLFile`. Cheap to copy; strings are decoded on demand.
+public struct YAMLNode: Sendable, Hashable {
+    /// The file holding the node.
+    public let file: YAMLFile
+    /// The node's index in its file.
+    public let index: Int32
+
+    public init(file: YAMLFile, index: Int32) {
+        self.file = file
+        self.index = index
+    }
+
+    public static func == (a: YAMLNode, b: YAMLNode) -> Bool { a.file === b.file && a.index == b.index }
+    public func hash(into h: inout Hasher) {
+        h.combine(ObjectIdentifier(file))
+        h.combine(index)
+    }
+
+    @inline(__always) var raw: RawNode { file.nodes[Int(index)] }
+
+    /// Scalar, sequence or mapping.
+    public var kind: YAMLNodeKind { raw.kind }
+    /// The scalar style (`.block`/`.flow` for collections).
+    public var style: YAMLScalarStyle { raw.style }
+    /// 1-based line of the node's first character.
+    public var line: Int { Int(raw.line) }
+    /// 1-based column of the node's first character.
+    public var column: Int { Int(raw.column) }
+    /// Line and column together.
+    public var position: SourcePosition { SourcePosition(line: line, column: column) }
+    /// The explicit tag (`!!str`, `tag:yaml.org,2002:int`, ...), if any.
+    public var tag: String? {
+        let t = raw.tag
+        return t < 0 ? nil : file.tags[Int(t)]
+    }
+
+    public var isScalar: Bool { raw.kind == .scalar }
+    public var isMapping: Bool { raw.kind == .mapping }
+    public var isSequence: Bool { raw.kind == .sequence }
+
+    // MARK: Scalars
+
+    /// The scalar's text; nil for collections.
+    public var scalar: String? {
+        let r = raw
+        guard r.kind == .scalar else { return nil }
+        return file.arena.withUnsafeBufferPointer { buf in
+            String(decoding: UnsafeBufferPointer(rebasing: buf[Int(r.start)..<Int(r.start + r.count)]), as: UTF8.self)
+        }
+    }
+
+    /// The scalar's text if the node is a scalar that resolves to a string, a number or a bool
+    /// (anything but null); handy for fields that Kubernetes coerces to strings in tools.
+    public var text: String? {
+        guard isScalar, resolvedType != .null else { return nil }
+        return scalar
+    }
+
+    /// The scalar's text only when it resolves to a string (quoted, block, or plain non-special).
+    public var string: String? {
+        guard isScalar, resolvedType == .string else { return nil }
+        return scalar
+    }
+
+    /// True when this node is a scalar whose text equals `s` (compared without allocating).
+    public func scalarEquals(_ s: String) -> Bool {
+        let r = raw
+        guard r.kind == .scalar else { return false }
+        var s = s
+        return s.withUTF8 { other in
+            guard other.count == Int(r.count) else { return false }
+            return file.arena.withUnsafeBufferPointer { buf in
+                if other.count == 0 { return true }
+                return memcmp(buf.baseAddress! + Int(r.start), other.baseAddress!, other.count) == 0
+            }
+        }
+    }
+
+    /// The scalar's type under YAML 1.1 resolution (quoted and block scalars are strings).
+    public var resolvedType: YAMLScalarType {
+        let r = raw
+        guard r.kind == .scalar else { return .string }
+        if let tag = tag { return YAMLResolver.typeForTag(tag) ?? .string }
+        if r.style != .plain { return .string }
+        return file.arena.withUnsafeBufferPointer { buf in
+            YAMLResolver.resolvePlain(UnsafeBufferPointer(rebasing: buf[Int(r.start)..<Int(r.start + r.count)]))
+        }
+    }
+
+    /// The value as a Bool when it resolves to one.
+    public var bool: Bool? {
+        guard resolvedType == .bool, let s = scalar else { return nil }
+        return YAMLResolver.boolValue(s)
+    }
+
+    /// The value as an Int when it resolves to one (decimal, 0x, 0o, 0b, legacy octal).
+    public var int: Int? {
+        guard resolvedType == .int, let s = scalar else { return nil }
+        return YAMLResolver.intValue(s)
+    }
+
+    /// True when the node is a null scalar (`~`, `null`, empty).
+    public var isNull: Bool { isScalar && resolvedType == .null }
+
+    // MARK: Collections
+
+    /// Number of items (sequence) or key/value pairs (mapping); 0 for scalars.
+    public var count: Int {
+        let r = raw
+        switch r.kind {
+        case .scalar: return 0
+        case .sequence: return Int(r.count)
+        case .mapping: return Int(r.count) / 2
+        }
+    }
+
+    /// The items of a sequence (empty for anything else).
+    public var items: [YAMLNode] {
+        let r = raw
+        guard r.kind == .sequence else { return [] }
+        let f = file
+        return (0..<Int(r.count)).map { YAMLNode(file: f, index: f.children[Int(r.start) + $0]) }
+    }
+
+    /// The key/value pairs of a mapping as written (merge keys not expanded).
+    public var pairs: [(key: YAMLNode, value: YAMLNode)] {
+        let r = raw
+        guard r.kind == .mapping else { return [] }
+        let f = file
+        var out: [(key: YAMLNode, value: YAMLNode)] = []
+        out.reserveCapacity(Int(r.count) / 2)
+        var i = Int(r.start)
+        let end = i + Int(r.count)
+        while i < end {
+            out.append((YAMLNode(file: f, index: f.children[i]), YAMLNode(file: f, index: f.children[i + 1])))
+            i += 2
+        }
+        return out
+    }
+
+    /// The pairs of a mapping with `<<` merge keys expanded (explicit keys win).
+    public var mergedPairs: [(key: YAMLNode, value: YAMLNode)] {
+        let own = pairs
+        guard own.contains(where: { $0.key.scalarEquals("<<") && $0.key.style == .plain }) else { return own }
+        var result: [(key: YAMLNode, value: YAMLNode)] = []
+        var seen = Set<String>()
+        for p in own where !(p.key.scalarEquals("<<") && p.key.style == .plain) {
+            result.append(p)
+            if let k = p.key.scalar { seen.insert(k) }
+        }
+        for p in own where p.key.scalarEquals("<<") && p.key.style == .plain {
+            let sources = p.value.isSequence ? p.value.items : [p.value]
+            for src in sources where src.isMapping {
+                for q in src.mergedPairs {
+                    if let k = q.key.scalar, !seen.contains(k) {
+                        seen.insert(k)
+                        result.append(q)
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The value for `key` in a mapping (honouring `<<` merge keys); nil if absent or not a mapping.
+    public subscript(key: String) -> YAMLNode? {
+        lookup(key)?.value
+    }
+
+    /// The key node for `key` in a mapping, to point findings at the key itself.
+    public func keyNode(_ key: String) -> YAMLNode? {
+        lookup(key)?.key
+    }
+
+    private func lookup(_ key: String) -> (key: YAMLNode, value: YAMLNode)? {
+        let r = raw
+        guard r.kind == .mapping else { return nil }
+        let f = file
+        var i = Int(r.start)
+        let end = i + Int(r.count)
+        var hasMerge = false
+        while i < end {
+            let k = YAMLNode(file: f, index: f.children[i])
+            if k.scalarEquals(key) { return (k, YAMLNode(file: f, index: f.children[i + 1])) }
+            if k.raw.style == .plain && k.scalarEquals("<<") { hasMerge = true }
+            i += 2
+        }
+        guard hasMerge else { return nil }
+        i = Int(r.start)
+        while i < end {
+            let k = YAMLNode(file: f, index: f.children[i])
+            if k.raw.style == .plain && k.scalarEquals("<<") {
+                let v = YAMLNode(file: f, index: f.children[i + 1])
+                for src in (v.isSequence ? v.items : [v]) where src.isMapping {
+                    if let hit = src.lookup(key) { return hit }
+                }
+            }
+            i += 2
+        }
+        return nil
+    }
+
+    /// Follows a dotted path of mapping keys, e.g. `node.at("spec", "values", "global")`.
+    public func at(_ keys: String...) -> YAMLNode? { at(keys) }
+
+    /// Follows a path of mapping keys.
+    public func at(_ keys: [String]) -> YAMLNode? {
+        var cur: YAMLNode? = self
+        for k in keys {
+            guard let c = cur else { return nil }
+            cur = c[k]
+        }
+        return cur
+    }
+
+    /// String values of a sequence of scalars (non-scalars skipped).
+    public var stringItems: [String] { items.compactMap { $0.text } }
+}
+
+/// YAML 1.1 scalar resolution as applied by Kubernetes' decoder (go-yaml v2 semantics).
+public enum YAMLResolver {
+    static func typeForTag(_ tag: String) -> YAMLScalarType? {
+        switch tag {
+        case "tag:yaml.org,2002:str", "!!str": return .string
+        case "tag:yaml.org,2002:int", "!!int": return .int
+        case "tag:yaml.org,2002:bool", "!!bool": return .bool
+        case "tag:yaml.org,2002:float", "!!float": return .float
+        case "tag:yaml.org,2002:null", "!!null": return .null
+        case "!": return .string
+        default: return nil
+        }
+    }
+
+    static let boolWords: Set<String> = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+        "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF",
+    ]
+    static let trueWords: Set<String> = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]
+
+    static func boolValue(_ s: String) -> Bool? {
+        guard boolWords.contains(s) else { return nil }
+        return trueWords.contains(s)
+    }
+
+    static func intValue(_ s: String) -> Int? {
+        var t = String(s.filter { $0 != "_" })
+        var sign = 1
+        if t.hasPrefix("-") { sign = -1; t.removeFirst() } else if t.hasPrefix("+") { t.removeFirst() }
+        let v: Int?
+        if t.hasPrefix("0x") { v = Int(t.dropFirst(2), radix: 16) }
+        else if t.hasPrefix("0o") { v = Int(t.dropFirst(2), radix: 8) }
+        else if t.hasPrefix("0b") { v = Int(t.dropFirst(2), radix: 2) }
+        else if t.count > 1 && t.hasPrefix("0") { v = Int(t.dropFirst(1), radix: 8) }
+        else { v = Int(t) }
+        return v.map { $0 * sign }
+    }
+
+    /// Resolves a plain scalar's bytes without allocating in the common cases.
+    static func resolvePlain(_ b: UnsafeBufferPointer<UInt8>) -> YAMLScalarType {
+        let n = b.count
+        if n == 0 { return .null }
+        let c0 = b[0]
+        // Fast exit: most scalars start with a letter that cannot begin a special value.
+        switch c0 {
+        case UInt8(ascii: "~"):
+            return n == 1 ? .null : .string
+        case UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"),
+             UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "y"), UInt8(ascii: "Y"),
+             UInt8(ascii: "o"), UInt8(ascii: "O"):
+            guard n <= 5 else { return .string }
+            let s = String(decoding: b, as: UTF8.self)
+            if s == "null" || s == "Null" || s == "NULL" { return .null }
+            return boolWords.contains(s) ? .bool : .string
+        case UInt8(ascii: "."):
+            if n <= 5 {
+                let s = String(decoding: b, as: UTF8.self)
+                if [".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"].contains(s) { return .float }
+            }
+            return isNumber(b) ?? .string
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"):
+            if n <= 5 {
+                let s = String(decoding: b, as: UTF8.self)
+                if ["-.inf", "+.inf", "-.Inf", "+.Inf", "-.INF", "+.INF"].contains(s) { return .float }
+            }
+            return isNumber(b) ?? .string
+        default:
+            return .string
+        }
+    }
+
+    /// Int or float per the YAML 1.1 core-ish patterns go-yaml accepts; nil if neither.
+    static func isNumber(_ b: UnsafeBufferPointer<UInt8>) -> YAMLScalarType? {
+        var i = 0
+        let n = b.count
+        if b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") { i = 1 }
+        guard i < n else { return nil }
+        // Prefixed integers.
+        if n - i > 2 && b[i] == UInt8(ascii: "0") {
+            let p = b[i + 1]
+            let body = (i + 2)..<n
+            func all(_ pred: (UInt8) -> Bool) -> Bool { body.allSatisfy { pred(b[$0]) || b[$0] == UInt8(ascii: "_") } }
+            if p == UInt8(ascii: "x") { return all { isHex($0) } ? .int : nil }
+            if p == UInt8(ascii: "o") { return all { $0 >= 48 && $0 <= 55 } ? .int : nil }
+            if p == UInt8(ascii: "b") { return all { $0 == 48 || $0 == 49 } ? .int : nil }
+        }
+        var digits = 0, dots = 0, exp = false, expDigits = 0
+        var j = i
+        while j < n {
+            let c = b[j]
+            if c >= 48 && c <= 57 {
+                if exp { expDigits += 1 } else { digits += 1 }
+            } else if c == UInt8(ascii: "_") && !exp {
+                // digit separator
+            } else if c == UInt8(ascii: ".") && !exp {
+                dots += 1
+                if dots > 1 { return nil }
+            } else if (c == UInt8(ascii: "e") || c == UInt8(ascii: "E")) && !exp && digits > 0 {
+                exp = true
+                if j + 1 < n && (b[j + 1] == UInt8(ascii: "-") || b[j + 1] == UInt8(ascii: "+")) { j += 1 }
+            } else if c == UInt8(ascii: ":") && !exp && dots == 0 {
+                // YAML 1.1 sexagesimal (e.g. 190:20:30) is an int in go-yaml v2.
+                return sexagesimal(b, from: i) ? .int : nil
+            } else {
+                return nil
+            }
+            j += 1
+        }
+        if digits == 0 { return nil }
+        if exp && expDigits == 0 { return nil }
+        return (dots == 0 && !exp) ? .int : .float
+    }
+
+    private static func isHex(_ c: UInt8) -> Bool {
+        (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)
+    }
+
+    private static func sexagesimal(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        // [1-9][0-9_]*(:[0-5]?[0-9])+
+        guard start < b.count, b[start] >= 49 && b[start] <= 57 else { return false }
+        var parts = String(decoding: UnsafeBufferPointer(rebasing: b[start...]), as: UTF8.self).split(separator: ":", omittingEmptySubsequences: false)
+        let head = parts.removeFirst()
+        guard head.allSatisfy({ $0.isNumber || $0 == "_" }) else { return false }
+        return !parts.isEmpty && parts.allSatisfy { p in !p.isEmpty && p.count <= 2 && p.allSatisfy(\.isNumber) && (Int(p) ?? 99) < 60 }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,108 @@
+import MeshLintCore
+
+/// MC003: a value has a type the Kubernetes API rejects (e.g. an unquoted `true` label value).
+struct InvalidValueTypeRule: Rule {
+    let code = "MC003"
+    let reads: Set<String> = []
+
+    static let podTemplateKinds: Set<String> = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"]
+
+    func check(_ context: RuleContext) -> [Finding] {
+        var out: [Finding] = []
+        var seen = Set<YAMLNode>()
+        for r in context.set.resources where seen.insert(r.root).inserted {
+            let cluster = r.isShared ? nil : r.clusterIndex
+            func report(_ node: YAMLNode, _ message: String, _ path: String) {
+                out.append(context.finding(message, at: node, cluster: cluster, resource: r, fieldPath: path))
+            }
+            if let meta = r.metadata {
+                for field in ["name", "namespace"] {
+                    if let n = meta[field], !isString(n) {
+                        report(n, "metadata.\(field) is \(describe(n)), but the API server only accepts a string here and rejects the whole object. Quote the value.", "metadata.\(field)")
+                    }
+                }
+                for field in ["labels", "annotations"] {
+                    guard let map = meta[field], map.isMapping else { continue }
+                    for (k, v) in map.pairs where !isString(v) && !v.isNull {
+                        let key = k.scalar ?? "?"
+                        let noun = field == "labels" ? "label" : "annotation"
+                        report(v, "\(noun) \(key) has \(describe(v)), but \(noun) values must be strings: the API server rejects the \(r.kind), so nothing that depends on this \(noun) (such as istiod's `istio/multiCluster` selector) ever sees it. Quote it: \(quoted(v)).",
+                               "metadata.\(field).\(key)")
+                    }
+                }
+            }
+            if r.kind == "Secret" || r.kind == "ConfigMap" {
+                for field in ["data", "stringData", "binaryData"] {
+                    guard let map = r.root[field], map.isMapping else { continue }
+                    for (k, v) in map.pairs where !isString(v) && !v.isNull {
+                        report(v, "\(field).\(k.scalar ?? "?") in \(r.kind) \(r.name) has \(describe(v)); \(r.kind) data values must be strings, so the API server rejects the object. Quote it or use a block scalar (|).",
+                               "\(field).\(k.scalar ?? "?")")
+                    }
+                }
+            }
+            if r.kind == "Service", let ports = r.spec?["ports"], ports.isSequence {
+                for (i, p) in ports.items.enumerated() {
+                    for field in ["port", "nodePort"] {
+                        if let v = p[field], v.isScalar, v.int == nil, !v.isNull {
+                            report(v, "Service \(r.name) spec.ports[\(i)].\(field) is \(describe(v)); it must be an integer, so the API server rejects the Service. Write it without quotes.",
+                                   "spec.ports[\(i)].\(field)")
+                        }
+                    }
+                }
+            }
+            for (podSpec, prefix) in podSpecs(r) {
+                for listName in ["containers", "initContainers"] {
+                    guard let list = podSpec[listName], list.isSequence else { continue }
+                    for (ci, c) in list.items.enumerated() {
+                        if let env = c["env"], env.isSequence {
+                            for (ei, e) in env.items.enumerated() {
+                                if let v = e["value"], !isString(v), !v.isNull {
+                                    let name = e["name"]?.text ?? "?"
+                                    report(v, "environment variable \(name) has \(describe(v)); env values must be strings, so the API server rejects the \(r.kind). Quote it: \(quoted(v)).",
+                                           "\(prefix).\(listName)[\(ci)].env[\(ei)].value")
+                                }
+                            }
+                        }
+                        if let ports = c["ports"], ports.isSequence {
+                            for (pi, p) in ports.items.enumerated() {
+                                if let v = p["containerPort"], v.isScalar, v.int == nil, !v.isNull {
+                                    report(v, "containerPort is \(describe(v)); it must be an integer, so the API server rejects the \(r.kind).",
+                                           "\(prefix).\(listName)[\(ci)].ports[\(pi)].containerPort")
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    private func podSpecs(_ r: Resource) -> [(YAMLNode, String)] {
+        if r.kind == "Pod", let s = r.spec { return [(s, "spec")] }
+        if Self.podTemplateKinds.contains(r.kind), let s = r.spec?.at("template", "spec") { return [(s, "spec.template.spec")] }
+        if r.kind == "CronJob", let s = r.spec?.at("jobTemplate", "spec", "template", "spec") {
+            return [(s, "spec.jobTemplate.spec.template.spec")]
+        }
+        return []
+    }
+
+    private func isString(_ n: YAMLNode) -> Bool { n.isScalar && n.resolvedType == .string }
+
+    private func describe(_ n: YAMLNode) -> String {
+        switch n.kind {
+        case .mapping: return "a mapping value"
+        case .sequence: return "a list value"
+        case .scalar:
+            switch n.resolvedType {
+            case .bool: return "the boolean value \(n.scalar ?? "")"
+            case .int: return "the integer value \(n.scalar ?? "")"
+            case .float: return "the number \(n.scalar ?? "")"
+            case .null: return "a null value"
+            case .string: return "the string \"\(n.scalar ?? "")\""
+            }
+        }
+    }
+
+    private func quoted(_ n: YAMLNode) -> String { "\"\(n.scalar ?? "")\"" }
+}

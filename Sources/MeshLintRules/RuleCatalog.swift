@@ -1,0 +1,43 @@
+import MeshLintCore
+
+/// The rule documentation compiled into the library from `Rules/*.yaml`.
+public enum RuleCatalog {
+    /// Every rule document, sorted by code. A document that fails to parse is a build-time
+    /// mistake caught by the tests; at run time it is left out rather than crashing.
+    public static let docs: [RuleDoc] = {
+        EmbeddedRuleDocs.files.compactMap { try? RuleDoc.parse($0.text, source: $0.path) }
+            .sorted { $0.code < $1.code }
+    }()
+
+    /// Parse errors of the embedded documents (empty in a correct build).
+    public static var errors: [String] {
+        EmbeddedRuleDocs.files.compactMap { f in
+            do { _ = try RuleDoc.parse(f.text, source: f.path); return nil } catch { return "\(error)" }
+        }
+    }
+
+    /// The raw embedded files (path, text).
+    public static var sources: [(path: String, text: String)] { EmbeddedRuleDocs.files }
+
+    /// The doc for a code (`MC401`) or name (`cross-cluster-port`), case-insensitively.
+    public static func doc(_ codeOrName: String) -> RuleDoc? {
+        let key = codeOrName.lowercased()
+        return docs.first { $0.code.lowercased() == key || $0.name.lowercased() == key }
+    }
+}
+
+/// Every built-in rule, registered by hand in code order (a test checks the order, that codes
+/// are unique and that rule types and `Rules/` files match one to one).
+public enum BuiltinRules {
+    public static let all: [any Rule] = [
+        YAMLSyntaxRule(),
+        DuplicateKeyRule(),
+        InvalidValueTypeRule(),
+        SkippedInputRule(),
+    ]
+
+    /// The rule with this code.
+    public static func rule(_ code: String) -> (any Rule)? {
+        all.first { $0.code == code }
+    }
+}
