@@ -35,11 +35,14 @@ public struct LintSummary: Sendable, Hashable, Codable {
 public struct LintReport: Sendable {
     /// The set that was checked.
     public let set: ConfigSet
+    /// The cross-cluster graph the rules read.
+    public let graph: MeshGraph
     /// Findings in report order (file, line, column, rule).
     public let findings: [Finding]
 
-    public init(set: ConfigSet, findings: [Finding]) {
+    public init(set: ConfigSet, graph: MeshGraph, findings: [Finding]) {
         self.set = set
+        self.graph = graph
         self.findings = findings
     }
 
@@ -109,7 +112,8 @@ public struct Linter: Sendable {
         let active: [(rule: any Rule, descriptor: RuleDescriptor)] = rules.compactMap { r in
             descriptor(for: r).map { (r, $0) }
         }
-        return LintReport(set: set, findings: RuleEngine.run(active, on: set))
+        let graph = MeshGraph(set: set)
+        return LintReport(set: set, graph: graph, findings: RuleEngine.run(active, on: set, graph: graph))
     }
 
     /// Loads and lints the set under `paths`.

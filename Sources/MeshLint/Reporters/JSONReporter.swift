@@ -26,7 +26,7 @@ public enum JSONReporter {
 
     static func document(_ report: LintReport) -> JSONWriter.Value {
         let set = report.set
-        let graph = MeshGraph(set: set)
+        let graph = report.graph
         let clusters: [JSONWriter.Value] = set.clusters.map { c in
             .object([
                 ("name", .string(c.name)),

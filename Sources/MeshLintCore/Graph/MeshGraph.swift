@@ -1,17 +1,44 @@
 /// The cross-cluster view of a config set, built once per run and shared by every rule.
+///
+/// It holds per-cluster facts (each with every source that states it), indexes of resources
+/// by cluster and kind, services by namespace/name across clusters, and the name resolution
+/// other clusters use to refer to a cluster (its `clusterName` first, then its set name).
+/// Topic-specific indexes live in their own files as extensions and stored properties built
+/// here once.
 public final class MeshGraph: Sendable {
     /// The set the graph was built from.
     public let set: ConfigSet
+    /// Facts per cluster, indexed like `set.clusters`.
+    public let facts: [ClusterFacts]
     /// Resource indices per cluster and kind.
     let byClusterKind: [[String: [Int]]]
+    /// Services by "namespace/name" → resource indices (every cluster).
+    let servicesByKey: [String: [Int]]
+    /// Cluster references: clusterName → index, and set name → index.
+    let byClusterName: [String: [Int]]
+    let bySetName: [String: Int]
 
     public init(set: ConfigSet) {
         self.set = set
         var by = Array(repeating: [String: [Int]](), count: set.clusters.count)
+        var services: [String: [Int]] = [:]
         for (i, r) in set.resources.enumerated() where r.clusterIndex < by.count {
             by[r.clusterIndex][r.kind, default: []].append(i)
+            if r.kind == "Service" { services["\(r.namespace)/\(r.name)", default: []].append(i) }
         }
         self.byClusterKind = by
+        self.servicesByKey = services
+        var facts: [ClusterFacts] = []
+        for c in set.clusters.indices {
+            facts.append(ClusterFacts.read(set: set, cluster: c, resources: (by[c].values.flatMap { $0 }).sorted().map { set.resources[$0] }))
+        }
+        self.facts = facts
+        var names: [String: [Int]] = [:]
+        for f in facts { if let n = f.clusterName.value { names[n, default: []].append(f.index) } }
+        self.byClusterName = names
+        var setNames: [String: Int] = [:]
+        for c in set.clusters { setNames[c.name] = c.index }
+        self.bySetName = setNames
     }
 
     /// Resources of `kind` in one cluster.
@@ -24,18 +51,29 @@ public final class MeshGraph: Sendable {
     public func resources(_ kind: String) -> [Resource] {
         byClusterKind.flatMap { ($0[kind] ?? []).map { set.resources[$0] } }
     }
-}
 
-extension MeshGraph {
-    /// The cluster's network name as the set states it (manifest first, then the install values).
-    public func networkName(_ cluster: Int) -> String? {
-        if let n = set.clusters[cluster].declaration?.network?.value { return n }
-        for r in resources("IstioOperator", in: cluster) {
-            if let n = r.spec?.at("values", "global", "network")?.text, !n.isEmpty { return n }
-        }
-        for v in set.helmValues where v.clusterIndex == cluster {
-            if let n = v.root.at("global", "network")?.text, !n.isEmpty { return n }
-        }
-        return nil
+    /// The cluster another cluster means by `name` (a remote secret key, a `fromRegistry`, an
+    /// annotation): clusterName first, then the manifest/directory name. Nil when unknown or
+    /// ambiguous between several clusters with the same clusterName.
+    public func cluster(referencedAs name: String) -> Int? {
+        if let hits = byClusterName[name] { return hits.count == 1 ? hits[0] : nil }
+        return bySetName[name]
     }
+
+    /// Every name a cluster can be referred to by (for "did you mean" suggestions).
+    public var referenceNames: [String] {
+        Array(Set(facts.compactMap { $0.clusterName.value } + set.clusters.map(\.name))).sorted()
+    }
+
+    /// Clusters that define Service `name` in `namespace`.
+    public func services(namespace: String, name: String) -> [Resource] {
+        (servicesByKey["\(namespace)/\(name)"] ?? []).map { set.resources[$0] }
+    }
+
+    /// The display name of a cluster.
+    public func name(_ cluster: Int) -> String { set.clusters[cluster].name }
+
+    /// The cluster's network name (effective value: manifest, then install values, then the
+    /// istio-system Namespace label).
+    public func networkName(_ cluster: Int) -> String? { facts[cluster].network.value }
 }

@@ -1,0 +1,249 @@
+/// One place that states a fact: the value, the node it was read from, and a short
+/// description of the source for messages (e.g. "IstioOperator spec.values.global.network").
+public struct Sourced<Value: Sendable>: Sendable {
+    public let value: Value
+    public let node: YAMLNode
+    public let source: String
+
+    public init(_ value: Value, _ node: YAMLNode, source: String) {
+        self.value = value
+        self.node = node
+        self.source = source
+    }
+
+    /// The value's location.
+    public var location: SourceLocation { SourceLocation(node) }
+}
+
+/// A fact about a cluster together with every place that states it, so rules can report
+/// disagreements. Sources are in precedence order (the first one is the effective value).
+public struct Fact<Value: Sendable & Hashable>: Sendable {
+    public var sources: [Sourced<Value>]
+
+    public init(_ sources: [Sourced<Value>] = []) { self.sources = sources }
+
+    /// The effective value (from the first source), if any source states it.
+    public var value: Value? { sources.first?.value }
+    /// The first source.
+    public var primary: Sourced<Value>? { sources.first }
+    /// True when at least two sources give different values.
+    public var isConflicting: Bool { Set(sources.map(\.value)).count > 1 }
+    /// True when no source states the fact.
+    public var isEmpty: Bool { sources.isEmpty }
+}
+
+/// One Istio install description: an IstioOperator, or a Helm values file.
+public struct InstallSource: Sendable {
+    /// The IstioOperator resource (nil for a Helm values file).
+    public let resource: Resource?
+    /// The document root.
+    public let root: YAMLNode
+    /// `spec.values` of an IstioOperator, or the root of a Helm values file.
+    public let values: YAMLNode?
+    /// `spec` of an IstioOperator (nil for Helm values).
+    public let spec: YAMLNode?
+    /// Index of the cluster.
+    public let clusterIndex: Int
+
+    /// "IstioOperator istio-system/name" or "Helm values <file>".
+    public var label: String {
+        if let r = resource { return "IstioOperator \(r.namespace)/\(r.name.isEmpty ? "(unnamed)" : r.name)" }
+        return "Helm values \(root.file.path)"
+    }
+
+    /// A node under `values.global`.
+    public func global(_ keys: String...) -> YAMLNode? { values?.at(["global"] + keys) }
+
+    /// `spec.profile` of an IstioOperator (Helm values have none).
+    public var profile: YAMLNode? { spec?["profile"] }
+
+    /// True when this install only adds gateways (profile `empty` / no control plane), like the
+    /// IstioOperator `gen-eastwest-gateway.sh` prints.
+    public var isGatewayOnly: Bool {
+        guard let spec else { return false }
+        if spec["profile"]?.scalarEquals("empty") == true { return true }
+        if let pilot = spec.at("components", "pilot", "enabled"), pilot.bool == false { return true }
+        return false
+    }
+}
+
+/// The role of a cluster's control plane.
+public enum ClusterRole: String, Sendable, Codable {
+    /// Runs istiod (primary, or a replicated control plane).
+    case primary
+    /// `profile: remote` (or `istiodRemote`): no istiod, proxies use another cluster's.
+    case remote
+    /// Nothing in the set says.
+    case unknown
+}
+
+/// Facts about one cluster, each with every place that states it.
+public struct ClusterFacts: Sendable {
+    /// Index in `ConfigSet.clusters`.
+    public let index: Int
+    /// IstioOperators and Helm values files of the cluster.
+    public let installs: [InstallSource]
+    /// `values.global.multiCluster.clusterName` from every install.
+    public let clusterName: Fact<String>
+    /// The cluster's network: manifest, install values, istio-system Namespace label.
+    public let network: Fact<String>
+    /// `values.global.meshID`.
+    public let meshID: Fact<String>
+    /// `meshConfig.trustDomain` (IstioOperator `spec.meshConfig`) or `values.global.trustDomain`.
+    public let trustDomain: Fact<String>
+    /// `values.global.multiCluster.enabled`.
+    public let multiClusterEnabled: Fact<Bool>
+    /// `values.global.multiCluster.globalDomainSuffix` (default `global`).
+    public let globalDomainSuffix: Fact<String>
+    /// `values.global.multiCluster.includeEnvoyFilter` (default true).
+    public let includeEnvoyFilter: Fact<Bool>
+    /// `values.global.proxy.clusterDomain` (default `cluster.local`).
+    public let clusterDomain: Fact<String>
+    /// istiocoredns enabled (`spec.addonComponents.istiocoredns.enabled`, Helm `istiocoredns.enabled`).
+    public let istiocorednsEnabled: Fact<Bool>
+    /// `values.global.podDNSSearchNamespaces` entries.
+    public let podDNSSearchNamespaces: [Sourced<String>]
+    /// Istio version from `spec.tag` (e.g. `1.6.13`) or Helm `global.tag`.
+    public let istioVersion: Fact<String>
+    /// The install profile (`default`, `remote`, ...).
+    public let profile: Fact<String>
+    /// The Istio namespace (`values.global.istioNamespace`, default `istio-system`).
+    public let istioNamespace: String
+    /// DNS capture (`ISTIO_META_DNS_CAPTURE: "true"` in meshConfig.defaultConfig.proxyMetadata).
+    public let dnsCapture: Fact<Bool>
+    /// Primary, remote or unknown.
+    public let role: ClusterRole
+
+    /// The name other clusters use for this one: its clusterName when set, else its set name.
+    public let referenceName: String
+
+    /// The effective global domain suffix (default `global`).
+    public var globalSuffix: String { globalDomainSuffix.value ?? "global" }
+    /// The effective cluster DNS domain (default `cluster.local`).
+    public var domain: String { clusterDomain.value ?? "cluster.local" }
+    /// True when some install turns multicluster (the 1.1–1.9 gateway charts) on.
+    public var isMultiClusterEnabled: Bool { multiClusterEnabled.value == true }
+}
+
+private let dnsCaptureOn = PCRE(literal: #"ISTIO_META_DNS_CAPTURE:\s*["']?true"#, caseless: true)
+
+extension ClusterFacts {
+    /// Reads the facts of cluster `index` from the set.
+    static func read(set: ConfigSet, cluster index: Int, resources: [Resource]) -> ClusterFacts {
+        var installs: [InstallSource] = []
+        for r in resources where r.kind == "IstioOperator" {
+            installs.append(InstallSource(resource: r, root: r.root, values: r.spec?["values"], spec: r.spec, clusterIndex: index))
+        }
+        for v in set.helmValues where v.clusterIndex == index {
+            installs.append(InstallSource(resource: nil, root: v.root, values: v.root, spec: nil, clusterIndex: index))
+        }
+        // Control-plane installs first: their values are the effective ones.
+        installs.sort { !$0.isGatewayOnly && $1.isGatewayOnly }
+
+        func strings(_ path: [String], _ name: String) -> Fact<String> {
+            Fact(installs.compactMap { i in
+                guard let n = i.values?.at(path), let s = n.text, !s.isEmpty else { return nil }
+                return Sourced(s, n, source: "\(i.label) \(i.resource == nil ? "" : "spec.values.")\(path.joined(separator: "."))")
+            })
+        }
+        func bools(_ path: [String]) -> Fact<Bool> {
+            Fact(installs.compactMap { i in
+                guard let n = i.values?.at(path), let b = n.bool ?? (n.text.flatMap { $0 == "true" ? true : ($0 == "false" ? false : nil) }) else { return nil }
+                return Sourced(b, n, source: "\(i.label) \(i.resource == nil ? "" : "spec.values.")\(path.joined(separator: "."))")
+            })
+        }
+
+        // Network: manifest, install values, then the istio-system Namespace label.
+        var network: [Sourced<String>] = []
+        if let d = set.clusters[index].declaration?.network {
+            network.append(Sourced(d.value, d.node, source: "meshlint.yaml network"))
+        }
+        network += strings(["global", "network"], "network").sources
+        let istioNamespace = installs.lazy.compactMap { $0.global("istioNamespace")?.text }.first ?? "istio-system"
+        for r in resources where r.kind == "Namespace" && r.name == istioNamespace {
+            if let l = r.label("topology.istio.io/network") {
+                network.append(Sourced(l.value, l.node, source: "Namespace \(r.name) label topology.istio.io/network"))
+            }
+        }
+
+        var trust: [Sourced<String>] = []
+        for i in installs {
+            if let n = i.spec?.at("meshConfig", "trustDomain"), let s = n.text, !s.isEmpty {
+                trust.append(Sourced(s, n, source: "\(i.label) spec.meshConfig.trustDomain"))
+            }
+            if let n = i.values?.at("meshConfig", "trustDomain"), let s = n.text, !s.isEmpty {
+                trust.append(Sourced(s, n, source: "\(i.label) meshConfig.trustDomain"))
+            }
+        }
+        trust += strings(["global", "trustDomain"], "trustDomain").sources
+
+        var coredns: [Sourced<Bool>] = []
+        for i in installs {
+            if let n = i.spec?.at("addonComponents", "istiocoredns", "enabled") ?? i.spec?.at("components", "istiocoredns", "enabled"),
+               let b = n.bool {
+                coredns.append(Sourced(b, n, source: "\(i.label) spec.addonComponents.istiocoredns.enabled"))
+            }
+            if let n = i.values?.at("istiocoredns", "enabled"), let b = n.bool {
+                coredns.append(Sourced(b, n, source: "\(i.label) istiocoredns.enabled"))
+            }
+        }
+
+        var search: [Sourced<String>] = []
+        for i in installs {
+            if let list = i.global("podDNSSearchNamespaces"), list.isSequence {
+                for item in list.items {
+                    if let s = item.text { search.append(Sourced(s, item, source: "\(i.label) podDNSSearchNamespaces")) }
+                }
+            }
+        }
+
+        var version: [Sourced<String>] = []
+        for i in installs {
+            if let n = i.spec?["tag"], let s = n.text { version.append(Sourced(s, n, source: "\(i.label) spec.tag")) }
+            if let n = i.global("tag"), let s = n.text { version.append(Sourced(s, n, source: "\(i.label) global.tag")) }
+        }
+
+        var profile: [Sourced<String>] = []
+        for i in installs {
+            if let n = i.profile, let s = n.text { profile.append(Sourced(s, n, source: "\(i.label) spec.profile")) }
+        }
+
+        var capture: [Sourced<Bool>] = []
+        for i in installs {
+            for base in [i.spec?["meshConfig"], i.values?["meshConfig"]] {
+                if let n = base?.at("defaultConfig", "proxyMetadata", "ISTIO_META_DNS_CAPTURE"), let s = n.text {
+                    capture.append(Sourced(s.lowercased() == "true", n, source: "\(i.label) meshConfig.defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE"))
+                }
+            }
+        }
+        for r in resources where r.kind == "ConfigMap" && r.name == "istio" && r.namespace == istioNamespace {
+            if let mesh = r.root.at("data", "mesh")?.scalar, mesh.contains("ISTIO_META_DNS_CAPTURE") {
+                let on = dnsCaptureOn.matches(mesh)
+                capture.append(Sourced(on, r.root.at("data", "mesh")!, source: "ConfigMap \(r.namespace)/istio data.mesh"))
+            }
+        }
+
+        let clusterName = strings(["global", "multiCluster", "clusterName"], "clusterName")
+        let profileFact = Fact(profile)
+        var role = ClusterRole.unknown
+        if let d = set.clusters[index].declaration?.role?.value {
+            role = d == "remote" ? .remote : .primary
+        } else if profileFact.sources.contains(where: { $0.value == "remote" }) {
+            role = .remote
+        } else if installs.contains(where: { $0.spec?.at("components", "istiodRemote", "enabled")?.bool == true }) {
+            role = .remote
+        } else if installs.contains(where: { !$0.isGatewayOnly }) {
+            role = .primary
+        }
+        return ClusterFacts(
+            index: index, installs: installs, clusterName: clusterName, network: Fact(network),
+            meshID: strings(["global", "meshID"], "meshID"), trustDomain: Fact(trust),
+            multiClusterEnabled: bools(["global", "multiCluster", "enabled"]),
+            globalDomainSuffix: strings(["global", "multiCluster", "globalDomainSuffix"], "globalDomainSuffix"),
+            includeEnvoyFilter: bools(["global", "multiCluster", "includeEnvoyFilter"]),
+            clusterDomain: strings(["global", "proxy", "clusterDomain"], "clusterDomain"),
+            istiocorednsEnabled: Fact(coredns), podDNSSearchNamespaces: search, istioVersion: Fact(version),
+            profile: profileFact, istioNamespace: istioNamespace, dnsCapture: Fact(capture), role: role,
+            referenceName: clusterName.value ?? set.clusters[index].name)
+    }
+}
