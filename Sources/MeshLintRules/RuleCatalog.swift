@@ -34,6 +34,9 @@ public enum BuiltinRules {
         DuplicateKeyRule(),
         InvalidValueTypeRule(),
         SkippedInputRule(),
+        MeshIDMismatchRule(),
+        TrustDomainMismatchRule(),
+        RootCAMismatchRule(),
     ]
 
     /// The rule with this code.

@@ -17,6 +17,8 @@ public final class MeshGraph: Sendable {
     /// Cluster references: clusterName → index, and set name → index.
     let byClusterName: [String: [Int]]
     let bySetName: [String: Int]
+    /// Plug-in CAs and trust-domain aliases per cluster.
+    public let trust: TrustIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -39,6 +41,7 @@ public final class MeshGraph: Sendable {
         var setNames: [String: Int] = [:]
         for c in set.clusters { setNames[c.name] = c.index }
         self.bySetName = setNames
+        self.trust = TrustIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
     }
 
     /// Resources of `kind` in one cluster.
