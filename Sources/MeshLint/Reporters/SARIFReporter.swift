@@ -3,7 +3,9 @@
 /// One run; `tool.driver.rules` lists every documented rule (help text from its `Rules/` file)
 /// and `results` the findings in report order, each with its rule index, level, location,
 /// related locations (ids 1…n), the resource as a logical location and a stable
-/// `partialFingerprints["meshlintFingerprint/v1"]`. Artifact URIs are relative to
+/// `partialFingerprints["meshlintFingerprint/v1"]` (``Fingerprint/of(_:)`` plus `:n`, the
+/// occurrence of that fingerprint in the run, so identical findings stay distinct alerts).
+/// Artifact URIs are relative to
 /// `%SRCROOT%`, the directory meshlint ran in: the set root as given is prefixed to the
 /// set-relative paths (`mesh/east/se.yaml` for `meshlint lint mesh`), which is what code
 /// scanning resolves against the repository. Deterministic: no timestamps, no absolute paths
