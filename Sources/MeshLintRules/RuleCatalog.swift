@@ -34,6 +34,7 @@ public enum BuiltinRules {
         DuplicateKeyRule(),
         InvalidValueTypeRule(),
         SkippedInputRule(),
+        UnknownSuppressionRule(),
         MeshIDMismatchRule(),
         TrustDomainMismatchRule(),
         RootCAMismatchRule(),
