@@ -17,6 +17,8 @@ public final class MeshGraph: Sendable {
     /// Cluster references: clusterName → index, and set name → index.
     let byClusterName: [String: [Int]]
     let bySetName: [String: Int]
+    /// Pod/service CIDRs of every cluster with every source, and overlaps per network.
+    public let cidrIndex: CIDRIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -39,6 +41,7 @@ public final class MeshGraph: Sendable {
         var setNames: [String: Int] = [:]
         for c in set.clusters { setNames[c.name] = c.index }
         self.bySetName = setNames
+        self.cidrIndex = CIDRIndex(set: set, facts: facts, byClusterKind: by)
     }
 
     /// Resources of `kind` in one cluster.
