@@ -34,6 +34,9 @@ public enum BuiltinRules {
         DuplicateKeyRule(),
         InvalidValueTypeRule(),
         SkippedInputRule(),
+        PodCIDROverlapRule(),
+        ServiceCIDROverlapRule(),
+        InvalidCIDRRule(),
     ]
 
     /// The rule with this code.
