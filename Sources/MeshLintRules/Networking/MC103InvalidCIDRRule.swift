@@ -32,7 +32,7 @@ struct InvalidCIDRRule: Rule {
                 guard seen.insert(key).inserted else { continue }
                 let said = list(d.lower), uses = list(d.effective)
                 let users = Set(d.effective.map(\.source)).sorted().joined(separator: ", ")
-                let message = "\(lower.source) says the \(d.role) \(d.family) range is \(said), but \(users) says \(uses), and \(used.origin.use(d.role)): \(lower.origin.consequence(d.role)). Make \(lower.origin == .node ? "the Node's podCIDR fit inside" : "it agree with") \(uses)."
+                let message = "\(capitalized(d.role.rawValue)) \(d.family) range \(said) (\(lower.source)) does not match \(uses) (\(users)), and \(used.origin.use(d.role)): \(lower.origin.consequence(d.role)). Make \(lower.origin == .node ? "the Node's podCIDR fit inside" : "it agree with") \(uses)."
                 let related = d.effective.map {
                     context.related("\(context.clusterName($0.cluster)) uses \($0.value) (\($0.source))", at: $0.node, cluster: $0.cluster)
                 }
