@@ -17,6 +17,9 @@ public final class MeshGraph: Sendable {
     /// Cluster references: clusterName → index, and set name → index.
     let byClusterName: [String: [Int]]
     let bySetName: [String: Int]
+    /// Cross-cluster traffic: implied resources, DestinationRules, gateways, `.global`
+    /// ServiceEntries, cluster DNS (see `TrafficIndex`).
+    public let traffic: TrafficIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -39,6 +42,7 @@ public final class MeshGraph: Sendable {
         var setNames: [String: Int] = [:]
         for c in set.clusters { setNames[c.name] = c.index }
         self.bySetName = setNames
+        self.traffic = TrafficIndex(set: set, facts: facts)
     }
 
     /// Resources of `kind` in one cluster.
