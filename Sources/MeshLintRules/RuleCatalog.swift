@@ -34,6 +34,7 @@ public enum BuiltinRules {
         DuplicateKeyRule(),
         InvalidValueTypeRule(),
         SkippedInputRule(),
+        CrossClusterPortRule(),
     ]
 
     /// The rule with this code.
