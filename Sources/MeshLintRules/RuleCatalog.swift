@@ -35,6 +35,8 @@ public enum BuiltinRules {
         InvalidValueTypeRule(),
         SkippedInputRule(),
         CrossClusterPortRule(),
+        IstioMutualMissingRule(),
+        IstioMutualShadowedRule(),
     ]
 
     /// The rule with this code.
