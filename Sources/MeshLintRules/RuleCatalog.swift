@@ -37,6 +37,8 @@ public enum BuiltinRules {
         CrossClusterPortRule(),
         IstioMutualMissingRule(),
         IstioMutualShadowedRule(),
+        GlobalDNSMissingRule(),
+        CrossClusterHostUnresolvedRule(),
     ]
 
     /// The rule with this code.
