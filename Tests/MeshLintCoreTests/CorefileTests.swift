@@ -157,8 +157,11 @@ final class CorefileTests: XCTestCase {
             XCTFail("forward global stanza")
         }
         if case .notForwarded(let anchors) = dns(".:53 {\n    forward . /etc/resolv.conf\n}").resolution(of: "global") {
-            XCTAssertEqual(anchors.first?.node.scalar, "Corefile")
+            XCTAssertEqual(anchors.first?.location, SourceLocation(file: "east/coredns.yaml", line: 8, column: 3), "the Corefile key")
         } else { XCTFail("root forward only") }
+        if case .notForwarded(let anchors) = dns(".:53 {\n    forward . /etc/resolv.conf\n}\nglobal:53 {\n    errors\n    cache 30\n}").resolution(of: "global") {
+            XCTAssertEqual(anchors.first?.location, SourceLocation(file: "east/coredns.yaml", line: 12, column: 5), "the global:53 key")
+        } else { XCTFail("global block without forward") }
         if case .notForwarded = dns("global:5353 {\n    forward . 10.0.0.53\n}\n.:53 {\n    forward . /etc/resolv.conf\n}").resolution(of: "global") {} else {
             XCTFail("a block on another port does not serve cluster DNS")
         }

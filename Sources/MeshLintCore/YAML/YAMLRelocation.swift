@@ -35,7 +35,8 @@ extension YAMLParser {
 /// A literal block scalar (`key: |`) keeps its lines: line `i` of the text is line
 /// `host.line + 1 + i` of the file (libyaml reports the `|` indicator as the scalar's start), and
 /// its columns are shifted by the block's indentation. The indentation is not kept by the parser;
-/// it is taken as the key's column plus the two-space step `kubectl` and `istioctl` write. A
+/// it is taken as the key's column plus the file's indentation step (the key's column minus its
+/// parent key's column when known, else the two spaces `kubectl` and `istioctl` write). A
 /// single-line plain or quoted scalar maps onto its own line. Anything else (folded blocks,
 /// multi-line flow scalars) maps every character to the scalar itself.
 public struct ScalarTextLayout: Sendable {
@@ -46,13 +47,16 @@ public struct ScalarTextLayout: Sendable {
     private let firstLine: Int
     private let firstColumn: Int
 
-    /// The layout of `host`'s text; `key` is the mapping key that owns `host`, when there is one.
-    public init(host: YAMLNode, key: YAMLNode?) {
+    /// The layout of `host`'s text; `key` is the mapping key that owns `host`, when there is one,
+    /// and `parentKey` the key of the mapping that holds `key` (e.g. `data`), to learn the step.
+    public init(host: YAMLNode, key: YAMLNode?, parentKey: YAMLNode? = nil) {
         self.host = host
         let text = host.scalar ?? ""
         switch host.style {
         case .literal:
-            let indent = (key?.column ?? max(host.column - 2, 1)) + 2
+            var step = 2
+            if let key, let parentKey, key.line > parentKey.line, key.column > parentKey.column { step = key.column - parentKey.column }
+            let indent = (key?.column ?? max(host.column - step, 1)) + step
             self.isMapped = true
             self.firstLine = host.line + 1
             self.firstColumn = indent

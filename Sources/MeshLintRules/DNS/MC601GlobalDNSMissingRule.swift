@@ -5,7 +5,7 @@ import MeshLintCore
 /// stubDomain), forwards it to an address that is not istiocoredns, or istiocoredns is off.
 struct GlobalDNSMissingRule: Rule {
     let code = "MC601"
-    let reads: Set<String> = ["ServiceEntry"]
+    let reads: Set<String> = ["ServiceEntry", "ConfigMap", "Service", "IstioOperator"]
 
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []
@@ -43,10 +43,10 @@ struct GlobalDNSMissingRule: Rule {
                     at: firstHost.host.node, cluster: c, resource: firstEntry.resource, fieldPath: firstHost.fieldPath))
             case .notForwarded(let anchors):
                 guard let a = anchors.first else { break }
-                let others = anchors.dropFirst().map { context.related("\($0.resource.namespace)/\($0.resource.name) does not forward `\(suffix)` either", at: $0.node, cluster: c) }
+                let others = anchors.dropFirst().map { context.related("\($0.description) does not forward `\(suffix)` either", at: $0.location, cluster: c) }
                 out.append(context.finding(
-                    "\(name) uses `.\(suffix)` hosts, but its DNS (\(a.resource.namespace)/\(a.resource.name) \(a.fieldPath)) does not forward the `\(suffix)` zone to istiocoredns, so `<name>.<namespace>.\(suffix)` gets NXDOMAIN from the upstream resolver and calls fail. To fix, \(fix).",
-                    at: a.node, cluster: c, resource: a.resource, related: [uses] + others, fieldPath: a.fieldPath))
+                    "\(name) uses `.\(suffix)` hosts, but its DNS (\(a.description)) does not forward the `\(suffix)` zone to istiocoredns, so `<name>.<namespace>.\(suffix)` gets NXDOMAIN from the upstream resolver and calls fail. To fix, \(fix).",
+                    at: a.location, cluster: c, resource: a.resource, related: [uses] + others, fieldPath: a.fieldPath))
             case .forwarded(let forwarders):
                 guard let ip = dns.istiocorednsClusterIP, let svc = dns.istiocoredns else { break }
                 for f in forwarders {

@@ -4,7 +4,7 @@ import MeshLintCore
 /// (or does not have that shape at all), so the remote gateway has nothing to route it to.
 struct CrossClusterHostUnresolvedRule: Rule {
     let code = "MC602"
-    let reads: Set<String> = ["ServiceEntry"]
+    let reads: Set<String> = ["ServiceEntry", "Service"]
 
     func check(_ context: RuleContext) -> [Finding] {
         // With a single cluster the other end of every `.global` host is outside the set.
@@ -15,13 +15,17 @@ struct CrossClusterHostUnresolvedRule: Rule {
         let allServices = graph.resources("Service")
         for c in context.set.clusters.indices {
             let domain = graph.facts[c].domain
+            var othersCache: [Resource]?
+            func others() -> [Resource] {
+                if othersCache == nil { othersCache = allServices.filter { $0.clusterIndex != c } }
+                return othersCache!
+            }
             for entry in graph.traffic.crossClusterEntries[c] {
                 let r = entry.resource
                 for h in entry.hosts where !h.isWildcard {
                     guard seen.insert("\(c)|\(h.host.node.file.path)|\(h.host.node.line)|\(h.host.node.column)").inserted else { continue }
-                    let others = allServices.filter { $0.clusterIndex != c }
                     guard let svc = h.service else {
-                        out.append(shapeFinding(h, entry, c, others, domain, context))
+                        out.append(shapeFinding(h, entry, c, others(), domain, context))
                         continue
                     }
                     if !graph.clusters(definingService: svc.name, namespace: svc.namespace, except: c).isEmpty { continue }
@@ -29,7 +33,7 @@ struct CrossClusterHostUnresolvedRule: Rule {
                     if local && r.isShared { continue }
                     var related: [RelatedLocation] = []
                     var hint = ""
-                    if let near = nearest(svc.name, svc.namespace, others) {
+                    if let near = nearest(svc.name, svc.namespace, others()) {
                         hint = " Did you mean \(near.name).\(near.namespace).\(entry.suffix) (Service \(near.namespace)/\(near.name) in \(context.clusterName(near.clusterIndex)))?"
                         related.append(context.related("Service \(near.namespace)/\(near.name) in \(context.clusterName(near.clusterIndex))", at: near.nameNode, cluster: near.clusterIndex))
                     }

@@ -23,6 +23,19 @@ public struct DNSForwarder: Sendable {
     public let fieldPath: String
 }
 
+/// A place to fix when the DNS configuration does not forward a zone.
+public struct DNSFixPoint: Sendable {
+    /// The ConfigMap.
+    public let resource: Resource
+    /// The `Corefile`/`stubDomains` key, or the zone's own server block key when that block
+    /// exists but forwards nowhere.
+    public let location: SourceLocation
+    /// The dotted path of the ConfigMap key (`data.Corefile`, `data.stubDomains`).
+    public let fieldPath: String
+    /// What is there, for messages ("kube-system/coredns data.Corefile").
+    public let description: String
+}
+
 /// How the cluster's DNS handles names under a zone.
 public enum DNSZoneResolution: Sendable {
     /// Forwarded to these upstreams (most specific rule first).
@@ -30,8 +43,8 @@ public enum DNSZoneResolution: Sendable {
     /// Answered by CoreDNS itself (e.g. a `template` plugin for the zone).
     case answered(resource: Resource, location: SourceLocation, plugin: String)
     /// The DNS configuration is in the set but nothing sends the zone anywhere but the default
-    /// upstream; `anchors` are the places to fix (the `Corefile` key, the `stubDomains` key).
-    case notForwarded(anchors: [(resource: Resource, node: YAMLNode, fieldPath: String)])
+    /// upstream; `anchors` are the places to fix.
+    case notForwarded(anchors: [DNSFixPoint])
     /// Part of the configuration is not in the set (a Corefile `import` of files), so the
     /// answer is unknown.
     case unknown(location: SourceLocation)
@@ -81,21 +94,22 @@ public struct ClusterDNSConfig: Sendable {
                 if cm.name == "kube-dns" { stubs.append(StubDomains(resource: cm, key: nil, zones: [:])) }
                 continue
             }
+            let dataKey = cm.root.keyNode("data")
             switch cm.name {
             case "coredns":
                 if let v = data["Corefile"], v.isScalar, let k = data.keyNode("Corefile") {
                     corefiles.append(CorefileSource(resource: cm, key: k, fieldPath: "data.Corefile",
-                                                    corefile: Corefile.parse(value: v, key: k), isOverride: false))
+                                                    corefile: Corefile.parse(value: v, key: k, parentKey: dataKey), isOverride: false))
                 }
             case "coredns-custom":
                 for (k, v) in data.pairs {
                     guard let name = k.scalar, v.isScalar else { continue }
                     if name.hasSuffix(".server") {
                         corefiles.append(CorefileSource(resource: cm, key: k, fieldPath: "data.\(name)",
-                                                        corefile: Corefile.parse(value: v, key: k), isOverride: false))
+                                                        corefile: Corefile.parse(value: v, key: k, parentKey: dataKey), isOverride: false))
                     } else if name.hasSuffix(".override") {
                         corefiles.append(CorefileSource(resource: cm, key: k, fieldPath: "data.\(name)",
-                                                        corefile: Corefile.parseOverride(value: v, key: k), isOverride: true))
+                                                        corefile: Corefile.parseOverride(value: v, key: k, parentKey: dataKey), isOverride: true))
                     }
                 }
             case "kube-dns":
@@ -120,7 +134,7 @@ public struct ClusterDNSConfig: Sendable {
             return StubDomains(resource: cm, key: nil, zones: [:])
         }
         guard v.isScalar else { return StubDomains(resource: cm, key: key, zones: nil) }
-        let layout = ScalarTextLayout(host: v, key: key)
+        let layout = ScalarTextLayout(host: v, key: key, parentKey: cm.root.keyNode("data"))
         let parsed = layout.parse()
         guard parsed.diagnostics.allSatisfy({ $0.kind == .duplicateKey }), let root = parsed.roots.first, root.isMapping else {
             return StubDomains(resource: cm, key: key, zones: nil)
@@ -143,7 +157,10 @@ public struct ClusterDNSConfig: Sendable {
         if isEmpty { return .noConfiguration }
         let zone = DNSName.zone(zone)
         var forwarders: [DNSForwarder] = []
-        var anchors: [(resource: Resource, node: YAMLNode, fieldPath: String)] = []
+        var anchors: [DNSFixPoint] = []
+        func anchor(_ r: Resource, _ node: YAMLNode, _ path: String) -> DNSFixPoint {
+            DNSFixPoint(resource: r, location: SourceLocation(node), fieldPath: path, description: "\(r.namespace)/\(r.name) \(path)")
+        }
         var unknown: SourceLocation?
         var answered: (Resource, SourceLocation, String)?
 
@@ -174,10 +191,16 @@ public struct ClusterDNSConfig: Sendable {
                 answered = (best.source.resource, d.name.location, d.name.text)
             case .none:
                 if let imp = best.block.unresolvedImports.first { unknown = imp.location }
-                anchors.append((best.source.resource, best.source.key, best.source.fieldPath))
+                if !best.zone.isEmpty, let key = best.block.keys.first(where: { $0.zone == best.zone }) {
+                    let r = best.source.resource
+                    anchors.append(DNSFixPoint(resource: r, location: key.token.location, fieldPath: best.source.fieldPath,
+                                               description: "the `\(key.token.text)` server block of \(r.namespace)/\(r.name) \(best.source.fieldPath)"))
+                } else {
+                    anchors.append(anchor(best.source.resource, best.source.key, best.source.fieldPath))
+                }
             }
         } else {
-            for src in servers { anchors.append((src.resource, src.key, src.fieldPath)) }
+            for src in servers { anchors.append(anchor(src.resource, src.key, src.fieldPath)) }
         }
         for src in servers { if unknown == nil, let imp = src.corefile.unresolvedImports.first { unknown = imp.location } }
 
@@ -187,7 +210,7 @@ public struct ClusterDNSConfig: Sendable {
                 forwarders.append(DNSForwarder(resource: s.resource, description: "kube-dns stubDomains (\(s.resource.namespace)/\(s.resource.name) data.stubDomains)",
                                                location: hit.key, targets: hit.targets, fieldPath: "data.stubDomains"))
             } else {
-                anchors.append((s.resource, s.key ?? s.resource.nameNode, s.key == nil ? "data" : "data.stubDomains"))
+                anchors.append(anchor(s.resource, s.key ?? s.resource.nameNode, s.key == nil ? "data" : "data.stubDomains"))
             }
         }
         if !forwarders.isEmpty { return .forwarded(forwarders) }

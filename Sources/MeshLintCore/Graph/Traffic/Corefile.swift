@@ -60,15 +60,16 @@ public struct Corefile: Sendable {
         return p.parseFile()
     }
 
-    /// Parses the text of a scalar value (e.g. `data.Corefile`); `key` is the scalar's mapping key.
-    public static func parse(value: YAMLNode, key: YAMLNode?) -> Corefile {
-        parse(value.scalar ?? "", layout: ScalarTextLayout(host: value, key: key))
+    /// Parses the text of a scalar value (e.g. `data.Corefile`); `key` is the scalar's mapping key
+    /// and `parentKey` the key above it (`data`), used to learn the file's indentation.
+    public static func parse(value: YAMLNode, key: YAMLNode?, parentKey: YAMLNode? = nil) -> Corefile {
+        parse(value.scalar ?? "", layout: ScalarTextLayout(host: value, key: key, parentKey: parentKey))
     }
 
     /// Parses directives that are spliced into the root server block (AKS `coredns-custom`
     /// `*.override` keys) as a block with the root zone.
-    public static func parseOverride(value: YAMLNode, key: YAMLNode?) -> Corefile {
-        let layout = ScalarTextLayout(host: value, key: key)
+    public static func parseOverride(value: YAMLNode, key: YAMLNode?, parentKey: YAMLNode? = nil) -> Corefile {
+        let layout = ScalarTextLayout(host: value, key: key, parentKey: parentKey)
         var p = CorefileParser(tokens: CorefileLexer.tokens(value.scalar ?? "", layout: layout), host: layout.host)
         return p.parseBody(asRootBlockAt: SourceLocation(key ?? value))
     }

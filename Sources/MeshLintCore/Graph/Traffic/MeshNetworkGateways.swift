@@ -45,7 +45,7 @@ enum MeshNetworkGateways {
         }
         for cm in configMaps where cm.name == "istio" && cm.namespace == istioNamespace {
             guard let data = cm.root["data"], let v = data["meshNetworks"], v.isScalar else { continue }
-            let layout = ScalarTextLayout(host: v, key: data.keyNode("meshNetworks"))
+            let layout = ScalarTextLayout(host: v, key: data.keyNode("meshNetworks"), parentKey: cm.root.keyNode("data"))
             let parsed = layout.parse()
             guard let root = parsed.roots.first, root.isMapping else { continue }
             let networks = root["networks"].flatMap { $0.isMapping ? $0 : nil } ?? root
