@@ -73,21 +73,13 @@ struct CrossClusterPortRule: Rule {
     func allowedPorts(_ entry: CrossClusterServiceEntry, _ e: CrossClusterEndpoint, _ graph: MeshGraph,
                       _ context: RuleContext) -> (Set<Int>, [RelatedLocation]) {
         var allowed: Set<Int> = [Self.sniPort]
-        var targets = e.gatewayMatches.map(\.cluster)
-        if targets.isEmpty && !e.isLocal {
-            for h in entry.hosts {
-                if let s = h.service { targets += graph.clusters(definingService: s.name, namespace: s.namespace, except: entry.caller) }
-            }
-        }
+        let targets = e.isLocal && e.gatewayMatches.isEmpty ? [] : (e.gatewayMatches.isEmpty ? graph.targetClusters(of: entry) : e.gatewayMatches.map(\.cluster))
         var related: [RelatedLocation] = []
         for t in Set(targets).sorted() {
             for g in graph.traffic.gatewayServices[t] {
                 for p in g.ports(serving: Self.sniPort) { if let np = p.nodePort { allowed.insert(np.value) } }
             }
-            if let server = graph.traffic.gatewayServers[t].first(where: { s in
-                s.selector["istio"] != "egressgateway" && s.isAutoPassthrough && s.port?.value == Self.sniPort
-                    && s.hosts.contains { IstioHost.matches(pattern: $0.value, host: "*.\(entry.suffix)") }
-            }) {
+            if let server = graph.globalPassthroughServer(in: t, suffix: entry.suffix) {
                 related.append(context.related("\(context.clusterName(t)) routes `.\(entry.suffix)` names here: \(server.gateway.isImplied ? "implied " : "")Gateway \(server.gateway.namespace)/\(server.gateway.name) on 15443 (TLS AUTO_PASSTHROUGH)",
                                                at: server.port?.node ?? server.node, cluster: t))
             }

@@ -32,10 +32,17 @@ struct IstioMutualMissingRule: Rule {
                     why = "the rule that applies, \(applied.display), \(mode)"
                     related.append(context.related("\(applied.display) applies to \(first.host.host.value) here and \(mode)", at: applied.tlsNode, cluster: c))
                 } else {
-                    why = "no DestinationRule matches it (exact host, `*.\(first.entry.suffix)`, in namespace \(first.client), \(graph.traffic.destinationRules[c].rootNamespace) or exported to it)"
+                    let from = [first.entry.resource.namespace, graph.traffic.destinationRules[c].rootNamespace].filter { $0 != first.client }
+                    why = "no DestinationRule matches it (none in \(first.client)\(from.isEmpty ? "" : ", none exported to it from \(Array(Set(from)).sorted().joined(separator: " or "))"))"
                 }
                 let (source, sourceRelated) = expectedSource(c, graph, context, suffix: first.entry.suffix)
                 related += sourceRelated
+                for t in graph.targetClusters(of: first.entry) {
+                    if let server = graph.globalPassthroughServer(in: t, suffix: first.entry.suffix) {
+                        related.append(context.related("\(context.clusterName(t)) receives it on this AUTO_PASSTHROUGH listener, which only accepts Istio mTLS",
+                                                       at: server.port?.node ?? server.node, cluster: t))
+                    }
+                }
                 let namespaces = group.map(\.client)
                 let clients = namespaces.count == 1 ? "clients in namespace \(namespaces[0])" : "clients in namespaces \(namespaces.joined(separator: ", "))"
                 out.append(context.finding(

@@ -59,9 +59,13 @@ public enum DNSZoneResolution: Sendable {
 public struct ClusterDNSConfig: Sendable {
     /// A parsed Corefile with the ConfigMap and key it came from.
     public struct CorefileSource: Sendable {
+        /// The ConfigMap.
         public let resource: Resource
+        /// The data key holding the text (`Corefile`, `istio.server`).
         public let key: YAMLNode
+        /// The dotted path of that key (`data.Corefile`).
         public let fieldPath: String
+        /// The parsed text.
         public let corefile: Corefile
         /// True for `*.override` snippets that CoreDNS splices into the root block.
         public let isOverride: Bool
@@ -69,6 +73,7 @@ public struct ClusterDNSConfig: Sendable {
 
     /// kube-dns `stubDomains` of one ConfigMap.
     public struct StubDomains: Sendable {
+        /// The kube-dns ConfigMap.
         public let resource: Resource
         /// The `stubDomains` key (nil when the ConfigMap has none).
         public let key: YAMLNode?
@@ -76,7 +81,9 @@ public struct ClusterDNSConfig: Sendable {
         public let zones: [String: (key: SourceLocation, targets: [DNSTarget])]?
     }
 
+    /// Corefiles (`coredns` and `coredns-custom` keys) of kube-system.
     public let corefiles: [CorefileSource]
+    /// kube-dns ConfigMaps of kube-system.
     public let stubDomains: [StubDomains]
     /// The `istiocoredns` Service in the Istio namespace.
     public let istiocoredns: Resource?

@@ -9,7 +9,9 @@
 public struct Corefile: Sendable {
     /// One whitespace-separated word.
     public struct Token: Sendable, Hashable {
+        /// The word (quotes removed).
         public let text: String
+        /// Where it is written.
         public let location: SourceLocation
         /// 0-based line of the word within the Corefile text.
         let lineIndex: Int
@@ -19,6 +21,7 @@ public struct Corefile: Sendable {
 
     /// A server block key such as `global:53`, `.:53` or `dns://global`.
     public struct ZoneKey: Sendable {
+        /// The key as written.
         public let token: Token
         /// The zone, lowercased, without scheme, port or trailing dot; "" for the root zone `.`.
         public let zone: String
@@ -33,13 +36,17 @@ public struct Corefile: Sendable {
 
     /// A plugin line with its arguments and optional block.
     public struct Directive: Sendable {
+        /// The plugin name (`forward`, `proxy`, `template`, ...).
         public let name: Token
+        /// The words after the name on its line.
         public let args: [Token]
+        /// The directives of its `{ … }` block, if it has one.
         public let block: [Directive]?
     }
 
     /// A server block (or a snippet definition).
     public struct ServerBlock: Sendable {
+        /// The zones the block serves.
         public let keys: [ZoneKey]
         /// Directives, with `import`s of snippets defined in the same Corefile expanded.
         public let directives: [Directive]

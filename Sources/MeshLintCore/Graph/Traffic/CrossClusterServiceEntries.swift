@@ -22,9 +22,11 @@ public struct CrossClusterEndpoint: Sendable {
     public let node: YAMLNode
     /// `address`, with its key node.
     public let address: Located<String>?
+    /// The `address` key (where a missing `ports` map is reported).
     public let addressKey: YAMLNode?
     /// The `ports` mapping and its key, when written.
     public let ports: YAMLNode?
+    /// The `ports` key.
     public let portsKey: YAMLNode?
     /// `network` (the egress-gateway variant marks the remote gateway `network: external`).
     public let network: String?

@@ -3,6 +3,7 @@
 public struct CrossClusterTLSGap: Sendable {
     /// The ServiceEntry and host called.
     public let entry: CrossClusterServiceEntry
+    /// The host of `entry`.
     public let host: CrossClusterHost
     /// The client namespace the lookup was made for.
     public let client: String

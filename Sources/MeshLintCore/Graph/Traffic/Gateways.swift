@@ -11,9 +11,13 @@ public struct GatewayAddress: Sendable {
 
 /// One port of a gateway Service.
 public struct GatewayServicePort: Sendable {
+    /// `name`.
     public let name: String?
+    /// `port`.
     public let port: Located<Int>?
+    /// `targetPort` (when a number).
     public let targetPort: Int?
+    /// `nodePort`.
     public let nodePort: Located<Int>?
     /// The port's mapping in the list.
     public let node: YAMLNode
@@ -22,8 +26,11 @@ public struct GatewayServicePort: Sendable {
 /// The Service in front of a gateway workload, from a Service object or from an install's
 /// gateway settings (IstioOperator `components.*Gateways[]`, Helm `gateways.<name>`).
 public struct GatewayService: Sendable {
+    /// The cluster it runs in.
     public let cluster: Int
+    /// The Service (gateway) name.
     public let name: String
+    /// Its namespace.
     public let namespace: String
     /// Labels of the gateway (Service labels, or the install's gateway `label`/`labels`).
     public let labels: [String: String]

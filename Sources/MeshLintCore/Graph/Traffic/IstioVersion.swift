@@ -1,9 +1,12 @@
 /// An Istio minor version read from an install (`spec.tag: 1.6.13`, Helm `global.tag: 1.1.7`,
 /// `release-1.7-latest`), for behaviour that changed between releases.
 public struct IstioVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The major version (1).
     public let major: Int
+    /// The minor version (6 for 1.6.13).
     public let minor: Int
 
+    /// A version from its parts.
     public init(major: Int, minor: Int) {
         self.major = major
         self.minor = minor
@@ -19,8 +22,10 @@ public struct IstioVersion: Sendable, Hashable, Comparable, CustomStringConverti
         self.init(major: a, minor: b)
     }
 
+    /// Release order.
     public static func < (a: IstioVersion, b: IstioVersion) -> Bool { (a.major, a.minor) < (b.major, b.minor) }
 
+    /// `major.minor`.
     public var description: String { "\(major).\(minor)" }
 
     /// 1.1: the gateway charts gained the multicluster templates.

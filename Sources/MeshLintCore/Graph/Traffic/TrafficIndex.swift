@@ -131,3 +131,29 @@ extension MeshGraph {
         return out
     }
 }
+
+extension MeshGraph {
+    /// The clusters a cross-cluster ServiceEntry leads to: those whose gateway address an
+    /// endpoint names, else the other clusters that define the Services its hosts name.
+    public func targetClusters(of entry: CrossClusterServiceEntry) -> [Int] {
+        let addressed = entry.addressedClusters
+        if !addressed.isEmpty { return addressed }
+        var seen = Set<Int>(), out: [Int] = []
+        for h in entry.hosts {
+            guard let s = h.service else { continue }
+            for c in clusters(definingService: s.name, namespace: s.namespace, except: entry.caller) where seen.insert(c).inserted {
+                out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// The ingress server of `cluster` that accepts `.<suffix>` traffic: a TLS AUTO_PASSTHROUGH
+    /// server on 15443 for `*.<suffix>` (written, or implied by the install), not on an egress gateway.
+    public func globalPassthroughServer(in cluster: Int, suffix: String) -> GatewayServer? {
+        traffic.gatewayServers[cluster].first { s in
+            s.selector["istio"] != "egressgateway" && s.isAutoPassthrough && s.port?.value == 15443
+                && s.hosts.contains { IstioHost.matches(pattern: $0.value, host: "*.\(suffix)") }
+        }
+    }
+}
