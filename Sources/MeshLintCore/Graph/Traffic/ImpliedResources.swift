@@ -24,9 +24,11 @@ enum ImpliedResources {
         let release = facts.istioRelease
         if let v = release, v < .v1_1 || v > .v1_9 { return [] }
         guard let install = facts.installs.first(where: { $0.global("multiCluster", "enabled") == enabled.node }) else { return [] }
-        if ingressGatewayDisabled(install) { return [] }
-
         let legacyHelm = install.resource == nil && (release == nil || release! < .v1_5)
+        // 1.1–1.4: one `gateways` chart holds the template; 1.5+: the ingress gateway's chart does.
+        if install.values?.at("gateways", "enabled")?.bool == false { return [] }
+        if !legacyHelm && ingressGatewayDisabled(install) { return [] }
+
         let suffix = facts.effectiveGlobalSuffix
         let ns = facts.istioNamespace
         let domain = facts.domain
@@ -140,15 +142,14 @@ enum ImpliedResources {
         """
     }
 
-    /// True when the install turns the default ingress gateway (which carries the templates) off.
+    /// True when the install turns the default ingress gateway (whose chart carries the
+    /// templates from 1.5 on) off.
     static func ingressGatewayDisabled(_ i: InstallSource) -> Bool {
         if let list = i.spec?.at("components", "ingressGateways"), list.isSequence {
             let named = list.items.filter { ($0["name"]?.text ?? "istio-ingressgateway") == "istio-ingressgateway" }
             if !named.isEmpty && named.allSatisfy({ $0["enabled"]?.bool == false }) { return true }
         }
-        if i.values?.at("gateways", "enabled")?.bool == false { return true }
-        if i.values?.at("gateways", "istio-ingressgateway", "enabled")?.bool == false { return true }
-        return false
+        return i.values?.at("gateways", "istio-ingressgateway", "enabled")?.bool == false
     }
 
     static func egressGatewayDisabled(_ i: InstallSource) -> Bool {
