@@ -77,6 +77,10 @@ struct CrossClusterPortRule: Rule {
         var related: [RelatedLocation] = []
         for t in Set(targets).sorted() {
             for g in graph.traffic.gatewayServices[t] {
+                // A load balancer listens on 15443 itself; its nodePort is only the way in when the
+                // endpoint is a node address (NodePort Service, or a node IP from the manifest).
+                let viaLoadBalancer = g.addresses.contains { a in e.address.map { $0.value.lowercased() == a.value.lowercased() } ?? false }
+                guard g.type?.lowercased() == "nodeport" || !viaLoadBalancer else { continue }
                 for p in g.ports(serving: Self.sniPort) { if let np = p.nodePort { allowed.insert(np.value) } }
             }
             if let server = graph.globalPassthroughServer(in: t, suffix: entry.suffix) {
