@@ -41,6 +41,11 @@ public enum BuiltinRules {
         MeshIDMismatchRule(),
         TrustDomainMismatchRule(),
         RootCAMismatchRule(),
+        CrossClusterPortRule(),
+        IstioMutualMissingRule(),
+        IstioMutualShadowedRule(),
+        GlobalDNSMissingRule(),
+        CrossClusterHostUnresolvedRule(),
     ]
 
     /// The rule with this code.

@@ -21,6 +21,9 @@ public final class MeshGraph: Sendable {
     public let trust: TrustIndex
     /// Pod/service CIDRs of every cluster with every source, and overlaps per network.
     public let cidrIndex: CIDRIndex
+    /// Cross-cluster traffic: implied resources, DestinationRules, gateways, `.global`
+    /// ServiceEntries, cluster DNS (see `TrafficIndex`).
+    public let traffic: TrafficIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -45,6 +48,7 @@ public final class MeshGraph: Sendable {
         self.bySetName = setNames
         self.trust = TrustIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
         self.cidrIndex = CIDRIndex(set: set, facts: facts, byClusterKind: by)
+        self.traffic = TrafficIndex(set: set, facts: facts)
     }
 
     /// Resources of `kind` in one cluster.

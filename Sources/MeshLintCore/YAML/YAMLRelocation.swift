@@ -1,0 +1,117 @@
+// Helpers for YAML that is not read from a file as written: documents an install renders
+// (implied resources) and text held inside a scalar (a Corefile, JSON in a ConfigMap value).
+
+extension YAMLFile {
+    /// A copy of this file in which every node reports `position` in the file `path`.
+    ///
+    /// Used for resources an install renders (implied resources): their YAML is generated, but a
+    /// finding about them must point at the install setting that renders them.
+    func relocated(to path: String, at position: SourcePosition) -> YAMLFile {
+        let line = UInt32(clamping: position.line), column = UInt32(clamping: position.column)
+        let moved = nodes.map { n -> RawNode in
+            var n = n
+            n.line = line
+            n.column = column
+            return n
+        }
+        return YAMLFile(path: path, byteCount: 0,
+                        documents: documents.map { YAMLDocumentInfo(root: $0.root, position: position) },
+                        diagnostics: [], nodes: moved, children: children, arena: arena, tags: tags)
+    }
+}
+
+extension YAMLParser {
+    /// Parses generated YAML `text` and places every node at `anchor`'s position in `anchor`'s
+    /// file, so that the documents read as if written at that node.
+    public static func parseRendered(_ text: String, anchoredAt anchor: YAMLNode) -> YAMLFile {
+        parse(bytes: Array(text.utf8), path: anchor.file.path)
+            .relocated(to: anchor.file.path, at: anchor.position)
+    }
+}
+
+/// Where the characters of a scalar's decoded text stand in the file, for text that is itself a
+/// small language (a CoreDNS `Corefile`, JSON `stubDomains`, embedded YAML).
+///
+/// A literal block scalar (`key: |`) keeps its lines: line `i` of the text is line
+/// `host.line + 1 + i` of the file (libyaml reports the `|` indicator as the scalar's start), and
+/// its columns are shifted by the block's indentation. The indentation is not kept by the parser;
+/// it is taken as the key's column plus the file's indentation step (the key's column minus its
+/// parent key's column when known, else the two spaces `kubectl` and `istioctl` write). A
+/// single-line plain or quoted scalar maps onto its own line. Anything else (folded blocks,
+/// multi-line flow scalars) maps every character to the scalar itself.
+public struct ScalarTextLayout: Sendable {
+    /// The scalar holding the text.
+    public let host: YAMLNode
+    /// True when positions inside the text are real file positions (not the host's).
+    public let isMapped: Bool
+    private let firstLine: Int
+    private let firstColumn: Int
+
+    /// The layout of `host`'s text; `key` is the mapping key that owns `host`, when there is one,
+    /// and `parentKey` the key of the mapping that holds `key` (e.g. `data`), to learn the step.
+    public init(host: YAMLNode, key: YAMLNode?, parentKey: YAMLNode? = nil) {
+        self.host = host
+        let text = host.scalar ?? ""
+        switch host.style {
+        case .literal:
+            var step = 2
+            if let key, let parentKey, key.line > parentKey.line, key.column > parentKey.column { step = key.column - parentKey.column }
+            let indent = (key?.column ?? max(host.column - step, 1)) + step
+            self.isMapped = true
+            self.firstLine = host.line + 1
+            self.firstColumn = indent
+        case .plain where !text.contains("\n"):
+            self.isMapped = true
+            self.firstLine = host.line
+            self.firstColumn = host.column
+        case .singleQuoted, .doubleQuoted:
+            self.isMapped = !text.contains("\n")
+            self.firstLine = host.line
+            self.firstColumn = host.column + 1
+        default:
+            self.isMapped = false
+            self.firstLine = host.line
+            self.firstColumn = host.column
+        }
+    }
+
+    /// The file position of the character at 0-based `line` and 0-based `column` (in Unicode
+    /// scalars) of the decoded text.
+    public func position(line: Int, column: Int) -> SourcePosition {
+        guard isMapped else { return host.position }
+        if host.style == .literal { return SourcePosition(line: firstLine + line, column: firstColumn + column) }
+        return SourcePosition(line: firstLine + line, column: (line == 0 ? firstColumn : 1) + column)
+    }
+
+    /// The text re-indented and shifted so that parsing it as YAML/JSON gives nodes at their
+    /// real file positions (nil when positions are not mapped or the text holds document
+    /// markers that shifting would change).
+    public func shiftedText() -> String? {
+        guard isMapped, let text = host.scalar else { return nil }
+        let padLines = firstLine - 1
+        let pad = String(repeating: " ", count: max(firstColumn - 1, 0))
+        var out = String(repeating: "\n", count: padLines)
+        var first = true
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("---") || line.hasPrefix("...") || line.hasPrefix("%") { return nil }
+            if !first { out.append("\n") }
+            if !line.isEmpty && (first || host.style == .literal) { out.append(pad) }
+            first = false
+            out.append(contentsOf: line)
+        }
+        return out
+    }
+
+    /// Parses the text as YAML or JSON: at real file positions when they can be mapped, else at
+    /// positions relative to the text (use `locate` to point findings).
+    public func parse() -> YAMLFile {
+        if let shifted = shiftedText() {
+            return YAMLParser.parse(bytes: Array(shifted.utf8), path: host.file.path)
+        }
+        return YAMLParser.parse(bytes: Array((host.scalar ?? "").utf8), path: host.file.path)
+    }
+
+    /// The node to point a finding at for a node of `parse()`: itself when positions are
+    /// mapped, else the host scalar.
+    public func locate(_ inner: YAMLNode) -> YAMLNode { isMapped ? inner : host }
+}
