@@ -13,24 +13,8 @@ public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
-/// The resource a finding is about.
-public struct FindingResource: Codable, Sendable, Hashable {
-    public var apiVersion: String
-    public var kind: String
-    public var namespace: String?
-    public var name: String
-
-    public init(apiVersion: String, kind: String, namespace: String?, name: String) {
-        self.apiVersion = apiVersion
-        self.kind = kind
-        self.namespace = namespace
-        self.name = name
-    }
-
-    public init(_ identity: ResourceIdentity) {
-        self.init(apiVersion: identity.apiVersion, kind: identity.kind, namespace: identity.namespace, name: identity.name)
-    }
-}
+/// The resource a finding is about: its identity (apiVersion, kind, namespace, name).
+public typealias FindingResource = ResourceIdentity
 
 /// Another place that takes part in a finding (often in another cluster).
 public struct RelatedLocation: Codable, Sendable, Hashable {

@@ -52,6 +52,9 @@ public struct ResourceIdentity: Hashable, Sendable, Codable {
         self.name = name
     }
 
+    /// A copy of `other` (lets `FindingResource(resource.identity)` read naturally).
+    public init(_ other: ResourceIdentity) { self = other }
+
     /// The API group (`networking.istio.io`), empty for the core group.
     public var group: String {
         guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
