@@ -17,11 +17,14 @@ let usage = """
 usage: meshlint-bench generate DIR [--resources N] [--clusters C] [--seed S]
        meshlint-bench run DIR [--repeat K] [--no-lint]
        meshlint-bench generate-and-run DIR [--resources N] [--clusters C] [--seed S] [--repeat K] [--no-lint]
+       meshlint-bench dump DIR
 
 generate          writes a deterministic multicluster config set (default 60000 resources,
                   40 clusters, about 25 MB) into DIR; DIR must be empty, new, or an earlier output
 run               times a bare libyaml scan, meshlint's load (1 thread and parallel) and the lint
 generate-and-run  both (the set is regenerated only when DIR holds another set)
+dump              prints everything the loader built for DIR (nodes, diagnostics, resources,
+                  findings): loader optimisations must not change it
 
 """
 
@@ -48,6 +51,10 @@ struct Invocation {
         if arguments.count == 3 && arguments[0] == "rss", let phase = Int(arguments[1]) {
             // Internal: one phase in a fresh process, for its peak RSS.
             do { try runPhaseForRSS(phase: phase, dir: arguments[2]) } catch { fail("\(error)") }
+        }
+        if arguments.count == 2 && arguments[0] == "dump" {
+            do { try dumpSet(arguments[1]) } catch { fail("\(error)") }
+            exit(0)
         }
         guard let command = arguments.first, ["generate", "run", "generate-and-run"].contains(command) else {
             printError(usage)
