@@ -184,7 +184,7 @@ private struct TreeBuilder {
     /// starts size tracking at this node when it is the document's first anchor.
     @inline(__always)
     mutating func addNode(_ node: RawNode, size: UInt64, anchored: Bool) -> Int32 {
-        let id = Int32(truncatingIfNeeded: nodes.count)
+        let id = Int32(nodes.count)
         nodes.append(node)
         if anchored && sizesBase < 0 {
             sizesBase = id
@@ -219,7 +219,7 @@ private struct TreeBuilder {
 
     mutating func handle(_ event: inout yaml_event_t) {
         let mark = event.start_mark
-        let line = UInt32(truncatingIfNeeded: mark.line + 1), column = UInt32(truncatingIfNeeded: mark.column + 1)
+        let line = UInt32(mark.line + 1), column = UInt32(mark.column + 1)
         switch event.type {
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
