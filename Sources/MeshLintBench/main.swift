@@ -20,7 +20,7 @@ usage: meshlint-bench generate DIR [--resources N] [--clusters C] [--seed S]
        meshlint-bench dump DIR
 
 generate          writes a deterministic multicluster config set (default 60000 resources,
-                  40 clusters, about 25 MB) into DIR; DIR must be empty, new, or an earlier output
+                  40 clusters, about 27 MB) into DIR; DIR must be empty, new, or an earlier output
 run               times a bare libyaml scan, meshlint's load (1 thread and parallel) and the lint
 generate-and-run  both (the set is regenerated only when DIR holds another set)
 dump              prints everything the loader built for DIR (nodes, diagnostics, resources,
@@ -57,8 +57,9 @@ struct Invocation {
             exit(0)
         }
         guard let command = arguments.first, ["generate", "run", "generate-and-run"].contains(command) else {
+            if arguments.first == "--help" || arguments.first == "-h" { print(usage); exit(0) }
             printError(usage)
-            exit(arguments.first == "--help" || arguments.first == "-h" ? 0 : 2)
+            exit(2)
         }
         inv.command = command
         let args = Array(arguments.dropFirst())
