@@ -17,8 +17,12 @@ final class CommandLineTests: XCTestCase {
             XCTAssertEqual(Set(statuses.values), [failOn == "error" ? 1 : 0], "\(statuses)")
         }
         let github = try CLI.run(["lint", corpusSet, "--format", "github"], in: CLI.packageRoot)
-        XCTAssertTrue(github.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("::error file=Corpus/yaml-problems/cluster") },
-                      github.stdout)
+        let commands = github.stdout.split(separator: "\n")
+        XCTAssertTrue(commands.allSatisfy { l in
+            ["::error ", "::warning ", "::notice "].contains { l.hasPrefix($0) } && l.contains(" file=Corpus/yaml-problems/cluster")
+        }, github.stdout)
+        XCTAssertTrue(commands.contains { $0.hasPrefix("::warning ") } && commands.contains { $0.hasPrefix("::notice ") },
+                      "warnings and info map to ::warning and ::notice")
     }
 
     func testUsageErrorsExit2WithAValidDocument() throws {

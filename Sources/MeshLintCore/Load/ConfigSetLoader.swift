@@ -147,11 +147,10 @@ public struct ConfigSetLoader: Sendable {
                 slots.files[i] = YAMLParser.parse(bytes: b, path: s.path, limits: limits)
             case .failure(let e):
                 if e.tooLarge {
-                    slots.files[i] = YAMLFile(path: s.path, byteCount: 0, documents: [],
+                    slots.files[i] = YAMLFile(path: s.path, byteCount: 0,
                                               diagnostics: [YAMLDiagnostic(kind: .tooLarge, message: e.message,
                                                                            position: SourcePosition(line: 1, column: 1),
-                                                                           related: nil, nodeIndex: nil)],
-                                              nodes: [], children: [], arena: [], tags: [])
+                                                                           related: nil, nodeIndex: nil)])
                 } else {
                     slots.errors[i] = e.message
                 }
@@ -335,20 +334,23 @@ enum ResourceFactory {
         if root.isNull { return .empty }
         guard root.isMapping else { return .unrecognized }
         if root.count == 0 { return .empty }
-        guard let kind = root["kind"]?.text, !kind.isEmpty else {
+        // One pass over the root's keys and one over metadata's (this runs for every document).
+        let (kindNode, apiVersionNode, meta) = root.values("kind", "apiVersion", "metadata")
+        guard let kind = kindNode?.text, !kind.isEmpty else {
             if let g = root["global"], g.isMapping { return .helmValues }
             return .unrecognized
         }
-        let apiVersion = root["apiVersion"]?.text ?? ""
-        let meta = root["metadata"]
-        var name = meta?["name"]?.text ?? ""
+        let apiVersion = apiVersionNode?.text ?? ""
+        let (nameNode, namespaceNode) = meta?.values("name", "namespace") ?? (nil, nil)
+        var name = nameNode?.text ?? ""
         if name.isEmpty, kind == "ClusterConfiguration" { name = root["clusterName"]?.text ?? "" }
         if name.isEmpty, kind == "Cluster", apiVersion.hasPrefix("kind.x-k8s.io") { name = root["name"]?.text ?? "kind" }
-        var namespace: String? = meta?["namespace"]?.text
-        if namespace == nil && !ResourceScope.clusterScoped.contains(kind) && !ResourceScope.configFileKinds.contains(kind) {
+        var namespace: String? = namespaceNode?.text
+        let clusterScoped = ResourceScope.clusterScoped.contains(kind)
+        if namespace == nil && !clusterScoped && !ResourceScope.configFileKinds.contains(kind) {
             namespace = "default"
         }
-        if ResourceScope.clusterScoped.contains(kind) && !(kind == "Cluster" && apiVersion.hasPrefix("cluster.x-k8s.io")) {
+        if clusterScoped && !(kind == "Cluster" && apiVersion.hasPrefix("cluster.x-k8s.io")) {
             namespace = nil
         }
         return .resource(ResourceIdentity(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name))

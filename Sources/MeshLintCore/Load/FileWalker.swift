@@ -108,18 +108,36 @@ enum FileReader {
         if Int(st.st_size) > maxBytes {
             return .failure(FileReadError(message: "file is \(st.st_size) bytes, over the \(maxBytes)-byte limit; it was not parsed", tooLarge: true))
         }
-        var out = [UInt8]()
-        let hint = max(Int(st.st_size), 0)
-        out.reserveCapacity(hint + 1)
-        var chunk = [UInt8](repeating: 0, count: max(min(hint + 1, 1 << 24), 4096))
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(FileReadError(message: String(cString: strerror(errno))))
+        // One read into a buffer of the file's size (plus one byte, to see the end of the file
+        // without a second buffer); a file that grew since fstat is read on in chunks.
+        let size = max(Int(st.st_size), 0)
+        var failure: Int32 = 0
+        let want = size + 1
+        var out = [UInt8](unsafeUninitializedCapacity: want) { buf, count in
+            count = 0
+            while count < want {
+                let n = Foundation.read(fd, buf.baseAddress! + count, want - count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                if n == 0 { return }
+                count += n
             }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
+        }
+        if failure != 0 { return .failure(FileReadError(message: String(cString: strerror(failure)))) }
+        if out.count == want {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return .failure(FileReadError(message: String(cString: strerror(errno))))
+                }
+                if n == 0 { break }
+                out.append(contentsOf: chunk[0..<n])
+            }
         }
         return .success(out)
     }

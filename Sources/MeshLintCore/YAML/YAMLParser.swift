@@ -22,12 +22,10 @@ public enum YAMLParser {
             let d = YAMLDiagnostic(kind: .tooLarge,
                                    message: "file is \(bytes.count) bytes, over the \(limits.maxFileBytes)-byte limit; it was not parsed",
                                    position: SourcePosition(line: 1, column: 1), related: nil, nodeIndex: nil)
-            return YAMLFile(path: path, byteCount: bytes.count, documents: [], diagnostics: [d],
-                            nodes: [], children: [], arena: [], tags: [])
+            return YAMLFile(path: path, byteCount: bytes.count, diagnostics: [d])
         }
         if let d = binaryCheck(bytes) {
-            return YAMLFile(path: path, byteCount: bytes.count, documents: [], diagnostics: [d],
-                            nodes: [], children: [], arena: [], tags: [])
+            return YAMLFile(path: path, byteCount: bytes.count, diagnostics: [d])
         }
         var builder = TreeBuilder(limits: limits, estimatedBytes: bytes.count)
         if !bytes.isEmpty {
@@ -35,9 +33,7 @@ public enum YAMLParser {
                 builder.run(buf)
             }
         }
-        return YAMLFile(path: path, byteCount: bytes.count, documents: builder.documents,
-                        diagnostics: builder.diagnostics, nodes: builder.nodes, children: builder.children,
-                        arena: builder.arena, tags: builder.tags)
+        return builder.finish(path: path, byteCount: bytes.count)
     }
 
     /// A NUL byte outside a UTF-16/32 stream means this is not a text file.
@@ -73,21 +69,29 @@ private struct Frame {
     var scratchStart: Int
 }
 
+/// Builds one file's tree from libyaml events. Every buffer is a `RawBuffer`: the node, child and
+/// arena buffers become the `YAMLFile`'s storage in `finish`, the others are freed there.
 private struct TreeBuilder {
     let limits: YAMLLimits
-    var nodes: [RawNode] = []
-    var children: [Int32] = []
-    var arena: [UInt8] = []
+    var nodes: RawBuffer<RawNode>
+    var children: RawBuffer<Int32>
+    var arena: RawBuffer<UInt8>
     var tags: [String] = []
     var tagIndex: [String: Int16] = [:]
     var documents: [YAMLDocumentInfo] = []
     var diagnostics: [YAMLDiagnostic] = []
 
     // Per-document state.
-    var sizes: [UInt64] = []          // expanded size per node; 0 while a collection is open
-    var scratch: [Int32] = []
-    var stack: [Frame] = []
+    /// Child slots of the open collections, innermost last.
+    var scratch: RawBuffer<Int32>
+    var stack: RawBuffer<Frame>
     var anchors: [String: Int32] = [:]
+    /// Expanded size (in nodes, aliases expanded) of every node from `sizesBase` on; 0 while a
+    /// collection is open. Only anchored nodes can be alias targets, and an anchored node's
+    /// descendants and alias children are all created after the document's first anchor, so
+    /// sizes are tracked from that anchor on and not at all in documents without anchors.
+    var sizes: RawBuffer<UInt64>
+    var sizesBase: Int32 = -1
     var docRoot: Int32 = -1
     var docStart = SourcePosition(line: 1, column: 1)
     var docRejected = false
@@ -95,11 +99,24 @@ private struct TreeBuilder {
 
     init(limits: YAMLLimits, estimatedBytes: Int) {
         self.limits = limits
-        // Rough shape of Kubernetes YAML: one node per ~12 bytes, half the bytes are scalar text.
-        nodes.reserveCapacity(estimatedBytes / 12 + 16)
-        sizes.reserveCapacity(estimatedBytes / 12 + 16)
-        children.reserveCapacity(estimatedBytes / 10 + 16)
-        arena.reserveCapacity(estimatedBytes / 2 + 16)
+        // Kubernetes YAML has about one node per 12 bytes; decoded UTF-8 scalar text is never
+        // longer than the input. Reserving generously costs only address space: pages that are
+        // never written are never faulted in, and `finish` shrinks each buffer in place.
+        nodes = RawBuffer(capacity: estimatedBytes / 8 + 16)
+        children = RawBuffer(capacity: estimatedBytes / 8 + 16)
+        arena = RawBuffer(capacity: estimatedBytes + 16)
+        scratch = RawBuffer(capacity: 256)
+        stack = RawBuffer(capacity: 64)
+        sizes = RawBuffer(capacity: 0)
+    }
+
+    /// Hands the tree to a `YAMLFile` and frees the working buffers; the builder is spent.
+    func finish(path: String, byteCount: Int) -> YAMLFile {
+        scratch.deallocate()
+        stack.deallocate()
+        sizes.deallocate()
+        return YAMLFile(path: path, byteCount: byteCount, documents: documents, diagnostics: diagnostics,
+                        nodes: nodes.freeze(), children: children.freeze(), arena: arena.freeze(), tags: tags)
     }
 
     mutating func run(_ input: UnsafeBufferPointer<UInt8>) {
@@ -146,8 +163,14 @@ private struct TreeBuilder {
             position: position, related: related, nodeIndex: nil))
     }
 
+    @inline(__always)
     mutating func internTag(_ p: UnsafeMutablePointer<yaml_char_t>?) -> Int16 {
         guard let p else { return -1 }
+        return internTagSlow(p)
+    }
+
+    @inline(never)
+    mutating func internTagSlow(_ p: UnsafeMutablePointer<yaml_char_t>) -> Int16 {
         let s = String(cString: p)
         if let i = tagIndex[s] { return i }
         guard tags.count < Int(Int16.max) else { return -1 }
@@ -157,11 +180,18 @@ private struct TreeBuilder {
         return i
     }
 
-    mutating func addNode(_ node: RawNode, size: UInt64) -> Int32 {
+    /// Appends a node (attached to the open collection or as the document root). `anchored`
+    /// starts size tracking at this node when it is the document's first anchor.
+    @inline(__always)
+    mutating func addNode(_ node: RawNode, size: UInt64, anchored: Bool) -> Int32 {
         let id = Int32(nodes.count)
         nodes.append(node)
-        sizes.append(size)
-        if stack.isEmpty {
+        if anchored && sizesBase < 0 {
+            sizesBase = id
+            sizes.count = 0
+        }
+        if sizesBase >= 0 { sizes.append(size) }
+        if stack.count == 0 {
             docRoot = id
         } else {
             scratch.append(id)
@@ -169,29 +199,28 @@ private struct TreeBuilder {
         return id
     }
 
+    @inline(__always)
     mutating func attachExisting(_ id: Int32) {
-        if stack.isEmpty { docRoot = id } else { scratch.append(id) }
+        if stack.count == 0 { docRoot = id } else { scratch.append(id) }
     }
 
+    @inline(__always)
     mutating func recordAnchor(_ p: UnsafeMutablePointer<yaml_char_t>?, _ id: Int32) {
         guard let p else { return }
         anchors[String(cString: p)] = id
+    }
+
+    /// The expanded size of a tracked node (every anchored node and its descendants are tracked).
+    @inline(__always)
+    func size(of id: Int32) -> UInt64 {
+        assert(sizesBase >= 0 && id >= sizesBase)
+        return sizes[Int(id - sizesBase)]
     }
 
     mutating func handle(_ event: inout yaml_event_t) {
         let mark = event.start_mark
         let line = UInt32(mark.line + 1), column = UInt32(mark.column + 1)
         switch event.type {
-        case YAML_DOCUMENT_START_EVENT:
-            docRoot = -1
-            docStart = SourcePosition(line: Int(line), column: Int(column))
-            docRejected = false
-            aliasExpansion = 0
-            anchors.removeAll(keepingCapacity: true)
-        case YAML_DOCUMENT_END_EVENT:
-            if docRoot >= 0 && !docRejected {
-                documents.append(YAMLDocumentInfo(root: docRoot, position: docStart))
-            }
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
             let style: YAMLScalarStyle
@@ -203,35 +232,48 @@ private struct TreeBuilder {
             default: style = .plain
             }
             let start = UInt32(truncatingIfNeeded: arena.count)
-            if s.length > 0, let v = s.value {
-                arena.append(contentsOf: UnsafeBufferPointer(start: v, count: Int(s.length)))
+            let length = Int(s.length)
+            if length > 0, let v = s.value {
+                arena.append(v, count: length)
             }
             // A plain scalar written with the non-specific tag "!" is a string; libyaml reports
             // explicit tags only, so `s.tag` is nil for ordinary scalars.
             let tag = internTag(s.tag)
             let id = addNode(RawNode(kind: .scalar, style: style, tag: tag, line: line, column: column,
-                                     start: start, count: UInt32(truncatingIfNeeded: s.length)), size: 1)
+                                     start: start, count: UInt32(truncatingIfNeeded: length)),
+                             size: 1, anchored: s.anchor != nil)
             recordAnchor(s.anchor, id)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMap = event.type == YAML_MAPPING_START_EVENT
             let flow = isMap ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
                              : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
             let tag = internTag(isMap ? event.data.mapping_start.tag : event.data.sequence_start.tag)
+            let anchor = isMap ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
             let id = addNode(RawNode(kind: isMap ? .mapping : .sequence, style: flow ? .flow : .block, tag: tag,
-                                     line: line, column: column, start: 0, count: 0), size: 0)
-            recordAnchor(isMap ? event.data.mapping_start.anchor : event.data.sequence_start.anchor, id)
+                                     line: line, column: column, start: 0, count: 0),
+                             size: 0, anchored: anchor != nil)
+            recordAnchor(anchor, id)
             stack.append(Frame(node: id, scratchStart: scratch.count))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard let frame = stack.popLast() else { return }
+            guard stack.count > 0 else { return }
+            let frame = stack[stack.count - 1]
+            stack.count -= 1
             let start = children.count
-            let slice = scratch[frame.scratchStart...]
-            var size: UInt64 = 1
-            for c in slice { size = size &+ sizes[Int(c)] }
-            children.append(contentsOf: slice)
-            scratch.removeSubrange(frame.scratchStart...)
-            nodes[Int(frame.node)].start = UInt32(truncatingIfNeeded: start)
-            nodes[Int(frame.node)].count = UInt32(truncatingIfNeeded: children.count - start)
-            sizes[Int(frame.node)] = max(size, 1)
+            let n = scratch.count - frame.scratchStart
+            children.append(scratch.base + frame.scratchStart, count: n)
+            if sizesBase >= 0 && frame.node >= sizesBase {
+                var size: UInt64 = 1
+                for k in frame.scratchStart..<scratch.count {
+                    let c = scratch[k]
+                    // Every child of a tracked node is tracked (see `sizes`); 1 is a safe default.
+                    size = size &+ (c >= sizesBase ? sizes[Int(c - sizesBase)] : 1)
+                }
+                sizes[Int(frame.node - sizesBase)] = max(size, 1)
+            }
+            scratch.count = frame.scratchStart
+            let node = Int(frame.node)
+            nodes[node].start = UInt32(truncatingIfNeeded: start)
+            nodes[node].count = UInt32(truncatingIfNeeded: n)
             if event.type == YAML_MAPPING_END_EVENT {
                 checkDuplicateKeys(mapping: frame.node, from: start, to: children.count)
             }
@@ -244,7 +286,7 @@ private struct TreeBuilder {
                 docRejected = true
                 return
             }
-            let tsize = sizes[Int(target)]
+            let tsize = size(of: target)
             if tsize == 0 {
                 if !docRejected {
                     diagnostics.append(YAMLDiagnostic(kind: .aliasExpansion,
@@ -262,16 +304,30 @@ private struct TreeBuilder {
                                                   position: pos, related: nodes[Int(target)].position, nodeIndex: nil))
             }
             attachExisting(target)
+        case YAML_DOCUMENT_START_EVENT:
+            docRoot = -1
+            docStart = SourcePosition(line: Int(line), column: Int(column))
+            docRejected = false
+            aliasExpansion = 0
+            if !anchors.isEmpty { anchors.removeAll(keepingCapacity: true) }
+            sizesBase = -1
+            sizes.count = 0
+        case YAML_DOCUMENT_END_EVENT:
+            if docRoot >= 0 && !docRejected {
+                documents.append(YAMLDocumentInfo(root: docRoot, position: docStart))
+            }
         default:
             break
         }
     }
 
+    /// Reports every key of the mapping whose scalar text repeats an earlier key's.
     mutating func checkDuplicateKeys(mapping: Int32, from: Int, to: Int) {
         let n = (to - from) / 2
         guard n > 1 else { return }
+        let nodes = self.nodes, children = self.children
         if n <= 24 {
-            var i = from
+            var i = from + 2
             while i < to {
                 let a = nodes[Int(children[i])]
                 if a.kind == .scalar {
@@ -307,27 +363,26 @@ private struct TreeBuilder {
         }
     }
 
+    @inline(__always)
     func sameText(_ a: RawNode, _ b: RawNode) -> Bool {
         guard a.count == b.count else { return false }
         if a.count == 0 { return true }
-        return arena.withUnsafeBufferPointer { buf in
-            memcmp(buf.baseAddress! + Int(a.start), buf.baseAddress! + Int(b.start), Int(a.count)) == 0
-        }
+        return memcmp(arena.base + Int(a.start), arena.base + Int(b.start), Int(a.count)) == 0
     }
 
     func hashText(_ a: RawNode) -> UInt64 {
         var h: UInt64 = 0xcbf29ce484222325
-        var i = Int(a.start)
-        let end = i + Int(a.count)
-        while i < end {
-            h = (h ^ UInt64(arena[i])) &* 0x100000001b3
-            i += 1
+        var p = arena.base + Int(a.start)
+        let end = p + Int(a.count)
+        while p < end {
+            h = (h ^ UInt64(p.pointee)) &* 0x100000001b3
+            p += 1
         }
         return h
     }
 
     mutating func reportDuplicate(key: RawNode, first: RawNode, mapping: Int32) {
-        let text = String(decoding: arena[Int(key.start)..<Int(key.start + key.count)], as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(start: arena.base + Int(key.start), count: Int(key.count)), as: UTF8.self)
         diagnostics.append(YAMLDiagnostic(
             kind: .duplicateKey,
             message: "duplicate key '\(text)' (first at line \(first.line))",

@@ -8,15 +8,20 @@ extension YAMLFile {
     /// finding about them must point at the install setting that renders them.
     func relocated(to path: String, at position: SourcePosition) -> YAMLFile {
         let line = UInt32(clamping: position.line), column = UInt32(clamping: position.column)
-        let moved = nodes.map { n -> RawNode in
-            var n = n
-            n.line = line
-            n.column = column
-            return n
+        let moved = nodes.withUnsafeBufferPointer { buf in
+            buf.map { n -> RawNode in
+                var n = n
+                n.line = line
+                n.column = column
+                return n
+            }
         }
+        // Every YAMLFile owns (and frees) its buffers, so the copy gets buffers of its own.
         return YAMLFile(path: path, byteCount: 0,
                         documents: documents.map { YAMLDocumentInfo(root: $0.root, position: position) },
-                        diagnostics: [], nodes: moved, children: children, arena: arena, tags: tags)
+                        diagnostics: [], nodes: FrozenBuffer(moved),
+                        children: children.withUnsafeBufferPointer { FrozenBuffer(Array($0)) },
+                        arena: arena.withUnsafeBufferPointer { FrozenBuffer(Array($0)) }, tags: tags)
     }
 }
 

@@ -1,17 +1,17 @@
 // The compact, immutable YAML document tree that every later stage reads.
 //
 // A parsed file is one `YAMLFile`: a flat array of nodes, one array of child slots and one
-// byte arena holding every scalar's decoded text. Nodes are addressed by index, so building
+// byte arena holding every scalar's decoded text (exactly-sized buffers the file owns). Nodes are addressed by index, so building
 // the tree costs a few appends per event and no per-node allocation; `YAMLNode` is a
 // (file, index) handle that decodes strings only when a rule asks for them.
 
 /// The structural kind of a YAML node.
-public enum YAMLNodeKind: UInt8, Sendable {
+public enum YAMLNodeKind: UInt8, Sendable, BitwiseCopyable {
     case scalar, sequence, mapping
 }
 
 /// How a scalar was written; quoted and block scalars are always strings.
-public enum YAMLScalarStyle: UInt8, Sendable {
+public enum YAMLScalarStyle: UInt8, Sendable, BitwiseCopyable {
     case plain, singleQuoted, doubleQuoted, literal, folded, flow, block
 
     /// True for every style that makes the scalar a string regardless of its text.
@@ -33,7 +33,7 @@ public struct SourcePosition: Hashable, Sendable, Comparable {
     }
 }
 
-struct RawNode {
+struct RawNode: BitwiseCopyable {
     var kind: YAMLNodeKind
     var style: YAMLScalarStyle
     var tag: Int16          // index into YAMLFile.tags, -1 when untagged
@@ -77,13 +77,14 @@ public final class YAMLFile: Sendable {
     /// Problems found while reading.
     public let diagnostics: [YAMLDiagnostic]
 
-    let nodes: [RawNode]
-    let children: [Int32]
-    let arena: [UInt8]
+    // Owned, immutable storage (see RawBuffer.swift); freed in deinit.
+    let nodes: FrozenBuffer<RawNode>
+    let children: FrozenBuffer<Int32>
+    let arena: FrozenBuffer<UInt8>
     let tags: [String]
 
     init(path: String, byteCount: Int, documents: [YAMLDocumentInfo], diagnostics: [YAMLDiagnostic],
-         nodes: [RawNode], children: [Int32], arena: [UInt8], tags: [String]) {
+         nodes: FrozenBuffer<RawNode>, children: FrozenBuffer<Int32>, arena: FrozenBuffer<UInt8>, tags: [String]) {
         self.path = path
         self.byteCount = byteCount
         self.documents = documents
@@ -92,6 +93,18 @@ public final class YAMLFile: Sendable {
         self.children = children
         self.arena = arena
         self.tags = tags
+    }
+
+    /// A file without content: only diagnostics (unparsable, too large, binary).
+    convenience init(path: String, byteCount: Int, diagnostics: [YAMLDiagnostic]) {
+        self.init(path: path, byteCount: byteCount, documents: [], diagnostics: diagnostics,
+                  nodes: FrozenBuffer(), children: FrozenBuffer(), arena: FrozenBuffer(), tags: [])
+    }
+
+    deinit {
+        nodes.deallocate()
+        children.deallocate()
+        arena.deallocate()
     }
 
     /// Total number of nodes in the file.
@@ -304,6 +317,68 @@ public struct YAMLNode: Sendable, Hashable {
             i += 2
         }
         return nil
+    }
+
+    /// The values of two keys of a mapping, found in one pass over its keys; the same as
+    /// `(self[k0], self[k1])`.
+    func values(_ k0: StaticString, _ k1: StaticString) -> (YAMLNode?, YAMLNode?) {
+        var found: (Int32, Int32) = (-1, -1)
+        let hasMerge = withUnsafeMutableBytes(of: &found) { raw in
+            scanKeys(k0, k1, nil, into: raw.bindMemory(to: Int32.self))
+        }
+        return (resolve(found.0, k0, hasMerge), resolve(found.1, k1, hasMerge))
+    }
+
+    /// The values of three keys of a mapping, found in one pass over its keys; the same as
+    /// `(self[k0], self[k1], self[k2])`.
+    func values(_ k0: StaticString, _ k1: StaticString, _ k2: StaticString) -> (YAMLNode?, YAMLNode?, YAMLNode?) {
+        var found: (Int32, Int32, Int32) = (-1, -1, -1)
+        let hasMerge = withUnsafeMutableBytes(of: &found) { raw in
+            scanKeys(k0, k1, k2, into: raw.bindMemory(to: Int32.self))
+        }
+        return (resolve(found.0, k0, hasMerge), resolve(found.1, k1, hasMerge), resolve(found.2, k2, hasMerge))
+    }
+
+    /// A key found directly, else (only when the mapping has a `<<` merge key) the subscript's
+    /// merge lookup, else nil.
+    private func resolve(_ found: Int32, _ key: StaticString, _ hasMerge: Bool) -> YAMLNode? {
+        if found >= 0 { return YAMLNode(file: file, index: found) }
+        return hasMerge ? self[key.description] : nil
+    }
+
+    /// Records in `found[j]` the value of the first scalar key whose text equals key j (like
+    /// `lookup`); returns whether a plain `<<` key was seen. Stops early once every key is found
+    /// (merges only matter for keys not found). Leaves `found` untouched for non-mappings.
+    private func scanKeys(_ k0: StaticString, _ k1: StaticString, _ k2: StaticString?,
+                          into found: UnsafeMutableBufferPointer<Int32>) -> Bool {
+        let r = raw
+        guard r.kind == .mapping else { return false }
+        let f = file
+        let keyCount = k2 == nil ? 2 : 3
+        var missing = keyCount
+        var hasMerge = false
+        var i = Int(r.start)
+        let end = i + Int(r.count)
+        while i < end {
+            let k = f.nodes[Int(f.children[i])]
+            if k.kind == .scalar {
+                let text = f.arena.base + Int(k.start)
+                let n = Int(k.count)
+                for j in 0..<keyCount where found[j] < 0 {
+                    let key = j == 0 ? k0 : j == 1 ? k1 : k2!
+                    if key.utf8CodeUnitCount == n && (n == 0 || memcmp(text, key.utf8Start, n) == 0) {
+                        found[j] = f.children[i + 1]
+                        missing -= 1
+                    }
+                }
+                if missing == 0 { return hasMerge }
+                if k.style == .plain && n == 2 && text[0] == UInt8(ascii: "<") && text[1] == UInt8(ascii: "<") {
+                    hasMerge = true
+                }
+            }
+            i += 2
+        }
+        return hasMerge
     }
 
     /// Follows a dotted path of mapping keys, e.g. `node.at("spec", "values", "global")`.

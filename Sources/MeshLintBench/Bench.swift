@@ -1,0 +1,318 @@
+// The load benchmark: in one process, on the same files, it times
+//   - a bare libyaml event scan (read the file, yaml_parser_parse until STREAM-END,
+//     yaml_event_delete; nothing else), single-threaded and on all cores,
+//   - meshlint's ConfigSetLoader.load into the tree, single-threaded and parallel,
+//   - the full lint of the loaded set,
+// each repeated (interleaved, so background load on a shared machine hits every phase alike)
+// and reports CPU time (getrusage user+sys), wall time and peak RSS.
+
+import CYAML
+import Dispatch
+import Foundation
+import MeshLint
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct Sample {
+    var cpu: Double
+    var wall: Double
+}
+
+#if canImport(Glibc) || canImport(Musl)
+private let rusageSelf = __rusage_who_t(RUSAGE_SELF.rawValue)
+#else
+private let rusageSelf = RUSAGE_SELF
+#endif
+
+enum Clock {
+    static func cpu() -> Double {
+        var ru = rusage()
+        getrusage(rusageSelf, &ru)
+        return seconds(ru.ru_utime) + seconds(ru.ru_stime)
+    }
+
+    static func wall() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    private static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+
+    /// Peak resident set size of the process so far, in bytes (ru_maxrss is in KiB on Linux).
+    static func maxRSS() -> Int {
+        var ru = rusage()
+        getrusage(rusageSelf, &ru)
+        #if canImport(Darwin)
+        return Int(ru.ru_maxrss)
+        #else
+        return Int(ru.ru_maxrss) * 1024
+        #endif
+    }
+
+    /// The peak RSS of this process's own address space in bytes: VmHWM from /proc/self/status
+    /// on Linux, where ru_maxrss of an exec'd child still holds the parent's peak (the kernel
+    /// carries it across execve); ru_maxrss elsewhere.
+    static func ownPeakRSS() -> Int {
+        if let f = fopen("/proc/self/status", "r") {
+            defer { fclose(f) }
+            var line = [CChar](repeating: 0, count: 256)
+            while fgets(&line, Int32(line.count), f) != nil {
+                let s = String(cString: line)
+                if s.hasPrefix("VmHWM:"), let kb = Int(String(s.dropFirst(6).filter(\.isNumber))) { return kb * 1024 }
+            }
+        }
+        return maxRSS()
+    }
+
+    static func measure<T>(_ body: () throws -> T) rethrows -> (T, Sample) {
+        let c0 = cpu(), w0 = wall()
+        let r = try body()
+        let w1 = wall(), c1 = cpu()
+        return (r, Sample(cpu: c1 - c0, wall: w1 - w0))
+    }
+}
+
+/// The bare libyaml scan: the lower bound for any loader built on libyaml's event API.
+enum BareScan {
+    /// Reads `path` with one `read` into a buffer of the file's size, then pulls every event.
+    /// Returns the number of events (so the work cannot be optimised away).
+    static func scan(_ path: String) -> Int {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return 0 }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { close(fd); return 0 }
+        let size = Int(st.st_size)
+        let bytes = [UInt8](unsafeUninitializedCapacity: max(size, 1)) { buf, count in
+            var off = 0
+            while off < size {
+                let n = read(fd, buf.baseAddress! + off, size - off)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                off += n
+            }
+            count = off
+        }
+        close(fd)
+        var events = 0
+        bytes.withUnsafeBufferPointer { buf in
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) != 0 else { return }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_input_string(&parser, buf.baseAddress, buf.count)
+            var event = yaml_event_t()
+            while yaml_parser_parse(&parser, &event) != 0 {
+                let done = event.type == YAML_STREAM_END_EVENT
+                yaml_event_delete(&event)
+                events += 1
+                if done { break }
+            }
+        }
+        return events
+    }
+
+    static func run(_ paths: [String], parallel: Bool) -> Int {
+        if !parallel {
+            var total = 0
+            for p in paths { total += scan(p) }
+            return total
+        }
+        final class Counts: @unchecked Sendable { var n: [Int]; init(_ c: Int) { n = Array(repeating: 0, count: c) } }
+        let counts = Counts(paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in counts.n[i] = scan(paths[i]) }
+        return counts.n.reduce(0, +)
+    }
+}
+
+/// Runs `meshlint-bench rss PHASE DIR` in a child process and returns its peak RSS in bytes (0 on failure).
+func childPeakRSS(phase: Int, dir: String) -> Int {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+    if !FileManager.default.isExecutableFile(atPath: "/proc/self/exe") {
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    }
+    p.arguments = ["rss", String(phase), dir]
+    let out = Pipe()
+    p.standardOutput = out
+    do { try p.run() } catch { return 0 }
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+}
+
+/// The child side of `childPeakRSS`: runs one phase once and prints its peak RSS in bytes.
+func runPhaseForRSS(phase: Int, dir: String) throws -> Never {
+    switch phase {
+    case 0, 1: _ = BareScan.run(listConfigFiles(dir), parallel: phase == 1)
+    case 2, 3: _ = try ConfigSetLoader(options: LoadOptions(parallel: phase == 3)).load(paths: [dir])
+    case 4: _ = try Linter().lint(ConfigSetLoader().load(paths: [dir]))
+    default: break
+    }
+    print(Clock.ownPeakRSS())
+    exit(0)
+}
+
+/// Lists the files the loader would read, in its order (same walk rules: .yaml/.yml/.json, no hidden).
+func listConfigFiles(_ root: String) -> [String] {
+    var out: [String] = []
+    func visit(_ dir: String) {
+        guard let d = opendir(dir) else { return }
+        var names: [String] = []
+        while let ent = readdir(d) {
+            let name = withUnsafeBytes(of: ent.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name.hasPrefix(".") { continue }
+            names.append(name)
+        }
+        closedir(d)
+        for name in names.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let p = dir + "/" + name
+            var st = stat()
+            guard stat(p, &st) == 0 else { continue }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                visit(p)
+            } else if let dot = name.lastIndex(of: "."),
+                      ["yaml", "yml", "json"].contains(name[name.index(after: dot)...].lowercased()) {
+                out.append(p)
+            }
+        }
+    }
+    visit(root)
+    return out
+}
+
+struct PhaseResult {
+    let name: String
+    var samples: [Sample] = []
+    var peakRSS = 0
+    var note = ""
+
+    func minCPU() -> Double { samples.map(\.cpu).min() ?? 0 }
+    func medianCPU() -> Double { median(samples.map(\.cpu)) }
+    func minWall() -> Double { samples.map(\.wall).min() ?? 0 }
+    func medianWall() -> Double { median(samples.map(\.wall)) }
+}
+
+func median(_ xs: [Double]) -> Double {
+    guard !xs.isEmpty else { return 0 }
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+struct BenchOptions {
+    var repeats = 5
+    var lint = true
+}
+
+enum Bench {
+    static func run(dir: String, options: BenchOptions) throws -> Int32 {
+        let paths = listConfigFiles(dir)
+        guard !paths.isEmpty else {
+            printError("meshlint-bench: no .yaml/.yml/.json files under \(dir)\n")
+            return 2
+        }
+        var totalBytes = 0
+        for p in paths {
+            var st = stat()
+            if stat(p, &st) == 0 { totalBytes += Int(st.st_size) }
+        }
+        let cores = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+
+        // Warm the page cache and check that the loader sees the same files.
+        let events = BareScan.run(paths, parallel: false)
+        let (fileCount, resourceCount, documentCount, nodeCount, diagnostics, clusterCount) = try {
+            let probe = try ConfigSetLoader(options: LoadOptions(parallel: true)).load(paths: [dir])
+            return (probe.files.count, probe.resources.count, probe.files.reduce(0) { $0 + $1.documents.count },
+                    probe.files.reduce(0) { $0 + $1.nodeCount }, probe.files.reduce(0) { $0 + $1.diagnostics.count },
+                    probe.clusters.count)
+        }()
+        print("meshlint-bench: \(dir)")
+        print(String(format: "  set: %.1f MB in %d files, %d clusters, %d documents, %d resources, %d nodes, %d libyaml events%@",
+                     Double(totalBytes) / 1e6, fileCount, clusterCount, documentCount, resourceCount, nodeCount, events,
+                     diagnostics > 0 ? ", \(diagnostics) YAML diagnostics" : ""))
+        print("  machine: \(cores) cores online; \(options.repeats) repetitions per phase, interleaved\n")
+        if fileCount != paths.count {
+            printError("meshlint-bench: warning: loader read \(fileCount) files, bare scan \(paths.count)\n")
+        }
+
+        var phases = [
+            PhaseResult(name: "libyaml bare scan, 1 thread"),
+            PhaseResult(name: "libyaml bare scan, all cores"),
+            PhaseResult(name: "meshlint load, 1 thread"),
+            PhaseResult(name: "meshlint load, parallel"),
+        ]
+        if options.lint { phases.append(PhaseResult(name: "meshlint lint (loaded set)")) }
+        let loader1 = ConfigSetLoader(options: LoadOptions(parallel: false))
+        let loaderN = ConfigSetLoader(options: LoadOptions(parallel: true))
+        let linter = try Linter()
+        var findings = 0
+
+        for _ in 0..<options.repeats {
+            for i in phases.indices {
+                var sample: Sample
+                switch i {
+                case 0: (_, sample) = Clock.measure { BareScan.run(paths, parallel: false) }
+                case 1: (_, sample) = Clock.measure { BareScan.run(paths, parallel: true) }
+                case 2:
+                    var set: ConfigSet?
+                    (set, sample) = try Clock.measure { try loader1.load(paths: [dir]) }
+                    precondition(set!.resources.count == resourceCount)
+                    set = nil
+                case 3:
+                    var set: ConfigSet?
+                    (set, sample) = try Clock.measure { try loaderN.load(paths: [dir]) }
+                    precondition(set!.resources.count == resourceCount)
+                    set = nil
+                default:
+                    let set = try loaderN.load(paths: [dir])
+                    let report: LintReport
+                    (report, sample) = Clock.measure { linter.lint(set) }
+                    findings = report.findings.count
+                }
+                phases[i].samples.append(sample)
+            }
+        }
+
+        // Peak RSS: ru_maxrss only grows, so each phase runs once more in a fresh child process.
+        let idleRSS = childPeakRSS(phase: -1, dir: dir)
+        for i in phases.indices { phases[i].peakRSS = childPeakRSS(phase: i, dir: dir) }
+
+        func ms(_ s: Double) -> String { String(format: "%8.1f", s * 1000) }
+        func mb(_ b: Int) -> String { String(format: "%7.0f", Double(b) / 1_048_576) }
+        let header = "  phase                            CPU min   CPU med  wall min  wall med   MB/s CPU  peak RSS"
+        print(header)
+        print("  " + String(repeating: "-", count: header.count - 2))
+        for p in phases {
+            let name = p.name.padding(toLength: 30, withPad: " ", startingAt: 0)
+            let rate = String(format: "%9.1f", Double(totalBytes) / 1e6 / max(p.minCPU(), 1e-9))
+            print("  \(name) \(ms(p.minCPU())) \(ms(p.medianCPU())) \(ms(p.minWall())) \(ms(p.medianWall()))  \(rate) \(mb(p.peakRSS)) MB")
+        }
+        print("  (times in ms; CPU = user+sys of all threads; MB/s over the set's bytes at min CPU;")
+        print(String(format: "   peak RSS = VmHWM of a fresh process running the phase once; idle process: %.0f MB;", Double(idleRSS) / 1_048_576))
+        print("   the lint phase's process loads the set first)")
+        if options.lint { print("  lint: \(findings) findings") }
+
+        let ratio1 = phases[2].minCPU() / max(phases[0].minCPU(), 1e-9)
+        let ratio1m = phases[2].medianCPU() / max(phases[0].medianCPU(), 1e-9)
+        let ratioN = phases[3].minCPU() / max(phases[1].minCPU(), 1e-9)
+        let ratioNm = phases[3].medianCPU() / max(phases[1].medianCPU(), 1e-9)
+        print("")
+        print(String(format: "  load / bare scan, CPU time, 1 thread:  %.2fx (min)  %.2fx (median)   target <= 1.5x", ratio1, ratio1m))
+        print(String(format: "  load / bare scan, CPU time, parallel:  %.2fx (min)  %.2fx (median)", ratioN, ratioNm))
+        print(String(format: "  load / bare scan, wall time, parallel: %.2fx (min)", phases[3].minWall() / max(phases[1].minWall(), 1e-9)))
+        if options.lint {
+            print(String(format: "  lint / load (parallel), CPU time:       %.2fx (min)", phases[4].minCPU() / max(phases[3].minCPU(), 1e-9)))
+        }
+        print(String(format: "  peak RSS, parallel load: %.0f MB (%.1fx the set's size); this process (ru_maxrss): %.0f MB",
+                     Double(phases[3].peakRSS) / 1_048_576, Double(phases[3].peakRSS) / Double(max(totalBytes, 1)),
+                     Double(Clock.maxRSS()) / 1_048_576))
+        return 0
+    }
+}
