@@ -17,6 +17,8 @@ public final class MeshGraph: Sendable {
     /// Cluster references: clusterName → index, and set name → index.
     let byClusterName: [String: [Int]]
     let bySetName: [String: Int]
+    /// Remote secrets, meshNetworks, cluster and network names, deployment model (Graph/Identity).
+    public let identity: IdentityGraph
 
     public init(set: ConfigSet) {
         self.set = set
@@ -33,6 +35,7 @@ public final class MeshGraph: Sendable {
             facts.append(ClusterFacts.read(set: set, cluster: c, resources: (by[c].values.flatMap { $0 }).sorted().map { set.resources[$0] }))
         }
         self.facts = facts
+        self.identity = IdentityGraph(set: set, facts: facts, resourcesByCluster: set.clusters.indices.map { set.resources(in: $0) })
         var names: [String: [Int]] = [:]
         for f in facts { if let n = f.clusterName.value { names[n, default: []].append(f.index) } }
         self.byClusterName = names
