@@ -34,6 +34,10 @@ public enum BuiltinRules {
         DuplicateKeyRule(),
         InvalidValueTypeRule(),
         SkippedInputRule(),
+        RemoteSecretMissingLabelRule(),
+        RemoteSecretUnknownClusterRule(),
+        ClusterNameMismatchRule(),
+        NetworkMismatchRule(),
     ]
 
     /// The rule with this code.
