@@ -67,7 +67,7 @@ enum NetworkClaims {
                                     document: doc ?? r?.root ?? node))
         }
         if let d = set.clusters[c].declaration?.network {
-            add(d.value, d.node, "meshlint.yaml network", .manifest, nil, nil)
+            add(d.value, d.node, "meshlint.yaml network", .manifest, nil, "clusters[\(c)].network")
         }
         for i in facts.installs {
             let vp = i.resource == nil ? "global" : "spec.values.global"
