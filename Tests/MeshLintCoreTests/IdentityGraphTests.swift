@@ -197,15 +197,17 @@ final class IdentityGraphTests: XCTestCase {
         XCTAssertNil(other.kubeconfig)
     }
 
-    func testFoldedAndMarkerBlocksAreNotMapped() throws {
+    func testFoldedBlocksAreNotMappedAndMarkersSplitDocuments() throws {
         let host = YAMLParser.parse(bytes: Array("k: >\n  a: 1\n".utf8), path: "f.yaml").roots[0]
         let e = EmbeddedYAML.parse("a: 1\n", host: host["k"]!, key: host.keyNode("k"))
         XCTAssertFalse(e.positionsMapped)
         XCTAssertEqual(e.locate(e.root!["a"]!), host["k"]!)
         let host2 = YAMLParser.parse(bytes: Array("k: |\n  a: 1\n  ---\n  b: 2\n".utf8), path: "f.yaml").roots[0]
         let e2 = EmbeddedYAML.parse("a: 1\n---\nb: 2\n", host: host2["k"]!, key: host2.keyNode("k"))
-        XCTAssertFalse(e2.positionsMapped, "a document marker would change meaning once indented")
-        XCTAssertEqual(e2.file.documents.count, 2)
+        XCTAssertTrue(e2.positionsMapped)
+        XCTAssertEqual(e2.file.documents.count, 2, "the text is parsed as istiod would parse it")
+        let b = try XCTUnwrap(e2.file.roots.last?.keyNode("b"))
+        XCTAssertEqual(b.position, SourcePosition(line: 4, column: 3))
     }
 
     // MARK: References and edges

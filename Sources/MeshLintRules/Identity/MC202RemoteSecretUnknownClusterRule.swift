@@ -20,7 +20,7 @@ struct RemoteSecretUnknownClusterRule: Rule {
             let r = s.resource
             let cluster: Int? = r.isShared ? nil : s.holder
             var reported = Set<String>()
-            let refs = id.references.filter { $0.secret == si && ($0.kind == .secretKey || $0.kind == .secretAnnotation) }
+            let refs = id.references(ofSecret: si).filter { $0.kind == .secretKey || $0.kind == .secretAnnotation }
             for ref in refs where ref.target == nil && !ref.ambiguous && reported.insert(ref.name.value).inserted {
                 let name = ref.name.value
                 let suggestion = Suggest.nearest(name, in: candidates)
@@ -29,7 +29,8 @@ struct RemoteSecretUnknownClusterRule: Rule {
                 if let sug = suggestion, let node = Self.nameNode(sug, graph) {
                     related.append(context.related("\(sug) is defined here", at: node.node, cluster: node.cluster))
                 }
-                let hint = suggestion.map { " Did you mean \($0)?" } ?? " Known clusters: \(candidates.joined(separator: ", "))."
+                let hint = suggestion.map { " Did you mean \($0)?" }
+                    ?? (candidates.count <= 8 ? " Known clusters: \(candidates.joined(separator: ", "))." : "")
                 let message: String
                 if ref.kind == .secretKey {
                     message = "Remote secret \(r.namespace)/\(r.name) has key \(name): istiod registers the cluster this kubeconfig reaches under the ID \(name), but no cluster of the set has that clusterName or name, so its endpoints are attributed to an unknown cluster (and meshNetworks, cluster-local and subset rules for the real name miss them). Rename the key to the target cluster's multiCluster.clusterName.\(hint)"

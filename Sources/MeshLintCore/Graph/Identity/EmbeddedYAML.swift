@@ -1,10 +1,10 @@
 /// YAML held inside a string value of another document — a kubeconfig in a Secret's
 /// `stringData`/`data`, `meshNetworks` in the `istio` ConfigMap — parsed on its own.
 ///
-/// For a literal block scalar (`key: |`) the text is re-indented and shifted down so that the
-/// inner parse sees every line exactly where it stands in the outer file: inner nodes then
-/// carry outer file positions and findings inside the embedded document point at the right
-/// line. The column assumes the common two-space step below the key (what `istioctl` and
+/// For a literal block scalar (`key: |`) every line of the text stands in the outer file one
+/// line below the indicator plus its own line number, at a fixed indentation: the inner parse's
+/// positions are moved there, so inner nodes carry outer file positions and findings inside the
+/// embedded document point at the right line. The column assumes the common two-space step below the key (what `istioctl` and
 /// `kubectl` write). For any other scalar (quoted, plain, folded, or base64 `data`) the inner
 /// positions mean nothing in the file, and `locate(_:)` returns the host value instead.
 public struct EmbeddedYAML: Sendable {
@@ -30,28 +30,31 @@ public struct EmbeddedYAML: Sendable {
     /// Parses `text`, the (decoded) value of `host`. `key` is the mapping key that owns `host`
     /// and is used to infer the block's indentation.
     public static func parse(_ text: String, host: YAMLNode, key: YAMLNode?, limits: YAMLLimits = YAMLLimits()) -> EmbeddedYAML {
-        if host.isScalar, host.style == .literal, let key, let shifted = shift(text, below: host, indent: key.column + 1) {
-            let f = YAMLParser.parse(bytes: Array(shifted.utf8), path: host.file.path, limits: limits)
-            return EmbeddedYAML(file: f, host: host, positionsMapped: true)
-        }
         let f = YAMLParser.parse(bytes: Array(text.utf8), path: host.file.path, limits: limits)
+        if host.isScalar, host.style == .literal, let key {
+            // Content starts on the line after the `|` indicator, indented one step below the key.
+            return EmbeddedYAML(file: shift(f, lines: host.line, columns: key.column + 1), host: host, positionsMapped: true)
+        }
         return EmbeddedYAML(file: f, host: host, positionsMapped: false)
     }
 
-    /// The text with `host.line` empty lines before it and every line indented by `indent`
-    /// spaces, or nil when that could change its meaning (document markers, directives).
-    static func shift(_ text: String, below host: YAMLNode, indent: Int) -> String? {
-        let pad = String(repeating: " ", count: indent)
-        var out = String(repeating: "\n", count: host.line)
-        out.reserveCapacity(out.utf8.count + text.utf8.count + indent * 64)
-        var first = true
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("---") || line.hasPrefix("...") || line.hasPrefix("%") { return nil }
-            if !first { out.append("\n") }
-            first = false
-            if !line.isEmpty { out.append(pad) }
-            out.append(contentsOf: line)
+    /// The same parse with every position moved by `lines` and `columns` (cost: one pass over
+    /// the nodes, independent of where in the outer file the block sits).
+    static func shift(_ f: YAMLFile, lines: Int, columns: Int) -> YAMLFile {
+        let dl = UInt32(max(0, lines)), dc = UInt32(max(0, columns))
+        func move(_ p: SourcePosition) -> SourcePosition { SourcePosition(line: p.line + lines, column: p.column + columns) }
+        let nodes = f.nodes.map { n -> RawNode in
+            var m = n
+            m.line += dl
+            m.column += dc
+            return m
         }
-        return out
+        let docs = f.documents.map { YAMLDocumentInfo(root: $0.root, position: move($0.position)) }
+        let diags = f.diagnostics.map {
+            YAMLDiagnostic(kind: $0.kind, message: $0.message, position: move($0.position),
+                           related: $0.related.map(move), nodeIndex: $0.nodeIndex)
+        }
+        return YAMLFile(path: f.path, byteCount: f.byteCount, documents: docs, diagnostics: diags,
+                        nodes: nodes, children: f.children, arena: f.arena, tags: f.tags)
     }
 }

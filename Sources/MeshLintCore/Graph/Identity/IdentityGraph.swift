@@ -64,17 +64,26 @@ public struct IdentityGraph: Sendable {
         return out
     }
 
+    let referencesByTarget: [[Int]]
+    let edgesByHolder: [[Int]]
+    let edgesByTarget: [[Int]]
+    let secretsByHolder: [[Int]]
+    let referencesBySecret: [[Int]]
+
+    /// The references written in remote secret `i` (keys, annotation, name), in that order.
+    public func references(ofSecret i: Int) -> [ClusterReference] { referencesBySecret[i].map { references[$0] } }
+
     /// References that resolve to cluster `c`.
-    public func references(to c: Int) -> [ClusterReference] { references.filter { $0.target == c } }
+    public func references(to c: Int) -> [ClusterReference] { referencesByTarget[c].map { references[$0] } }
 
     /// Remote secret edges held by cluster `c`.
-    public func edges(from c: Int) -> [RemoteSecretEdge] { remoteSecretEdges.filter { $0.holder == c } }
+    public func edges(from c: Int) -> [RemoteSecretEdge] { edgesByHolder[c].map { remoteSecretEdges[$0] } }
 
     /// Remote secret edges pointing at cluster `c`.
-    public func edges(to c: Int) -> [RemoteSecretEdge] { remoteSecretEdges.filter { $0.target == c } }
+    public func edges(to c: Int) -> [RemoteSecretEdge] { edgesByTarget[c].map { remoteSecretEdges[$0] } }
 
     /// Remote secrets held by cluster `c`.
-    public func remoteSecrets(in c: Int) -> [RemoteSecret] { remoteSecrets.filter { $0.holder == c } }
+    public func remoteSecrets(in c: Int) -> [RemoteSecret] { secretsByHolder[c].map { remoteSecrets[$0] } }
 
     /// True when `fromRegistry: Kubernetes` may name cluster `holder`'s own registry: its
     /// clusterName is unset (istiod's default cluster ID), or its version is before 1.8 or
@@ -217,7 +226,20 @@ public struct IdentityGraph: Sendable {
                                  path: "metadata.annotations.\(Self.controlPlaneClustersAnnotation)"))
             }
         }
-        self.references = refs.filter { !Placeholder.isTemplate($0.name.value) }
+        let references = refs.filter { !Placeholder.isTemplate($0.name.value) }
+        self.references = references
+        func index<T>(_ items: [T], _ key: (T) -> Int?) -> [[Int]] {
+            var out = Array(repeating: [Int](), count: n)
+            for (i, x) in items.enumerated() { if let k = key(x), k >= 0, k < n { out[k].append(i) } }
+            return out
+        }
+        self.referencesByTarget = index(references) { $0.target }
+        self.edgesByHolder = index(edges) { $0.holder }
+        self.edgesByTarget = index(edges) { $0.target }
+        self.secretsByHolder = index(secrets) { $0.holder }
+        var bySecret = Array(repeating: [Int](), count: secrets.count)
+        for (i, r) in references.enumerated() { if let si = r.secret { bySecret[si].append(i) } }
+        self.referencesBySecret = bySecret
 
         // Deployment model.
         let declaredRoles = set.clusters.contains { $0.declaration?.role != nil }
