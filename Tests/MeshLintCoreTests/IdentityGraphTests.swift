@@ -420,6 +420,40 @@ final class IdentityGraphTests: XCTestCase {
         XCTAssertEqual(g.identity.networks[2].dissenters.map(\.kind), [.namespaceLabel])
     }
 
+    func testAPIServerAddressesTraceKubeconfigServers() throws {
+        XCTAssertEqual(APIServers.host(of: "https://10.0.3.10:6443"), "10.0.3.10")
+        XCTAssertEqual(APIServers.host(of: "https://[fd00::1]:6443/path"), "fd00::1")
+        XCTAssertEqual(APIServers.host(of: "API.example.com:6443"), "api.example.com")
+        XCTAssertEqual(APIServers.host(of: "fd00::1"), "fd00::1")
+        let g = graph([
+            "a/apiserver.yaml": """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: kube-apiserver-node1, namespace: kube-system}
+                spec:
+                  containers:
+                  - name: kube-apiserver
+                    command: [kube-apiserver, --advertise-address=10.0.1.10, --secure-port=6443]
+                """,
+            "b/kubeadm.yaml": """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: kubeadm-config, namespace: kube-system}
+                data:
+                  ClusterConfiguration: |
+                    apiVersion: kubeadm.k8s.io/v1beta3
+                    kind: ClusterConfiguration
+                    controlPlaneEndpoint: b-api.example.com:6443
+                """,
+            "c/kind.yaml": "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  apiServerAddress: 127.0.0.1\n",
+        ])
+        XCTAssertEqual(g.identity.cluster(servingAPIAt: "https://10.0.1.10:6443")?.cluster, 0)
+        let b = try XCTUnwrap(g.identity.cluster(servingAPIAt: "https://B-API.example.com:6443"))
+        XCTAssertEqual(b.cluster, 1)
+        XCTAssertEqual(b.address.node.line, 8, "located inside the embedded ClusterConfiguration")
+        XCTAssertNil(g.identity.cluster(servingAPIAt: "https://127.0.0.1:6443"), "loopback names no cluster")
+    }
+
     // MARK: Model, versions, placeholders
 
     func testDeploymentModel() {

@@ -23,19 +23,36 @@ struct RemoteSecretUnknownClusterRule: Rule {
             let refs = id.references(ofSecret: si).filter { $0.kind == .secretKey || $0.kind == .secretAnnotation }
             for ref in refs where ref.target == nil && !ref.ambiguous && reported.insert(ref.name.value).inserted {
                 let name = ref.name.value
-                let suggestion = Suggest.nearest(name, in: candidates)
+                var suggestion = Suggest.nearest(name, in: candidates)
                 if suggestion == nil && aliases.contains(name) { continue }
+                if ref.kind == .secretAnnotation, let t = refs.first(where: { $0.kind == .secretKey && $0.target != nil })?.target {
+                    // The key already names the target: the annotation should say the same.
+                    suggestion = id.clusterID(t, facts: graph.facts[t])?.value ?? context.clusterName(t)
+                }
+                // Where the kubeconfig really points, when a cluster's API server address says so.
+                var reaches = ""
                 var related: [RelatedLocation] = []
-                if let sug = suggestion, let node = Self.nameNode(sug, graph) {
+                let servers = s.entries.first { $0.key.value == name }?.kubeconfig?.servers ?? []
+                if let hit = servers.lazy.compactMap({ srv in id.cluster(servingAPIAt: srv.value).map { (srv, $0) } }).first {
+                    let (srv, owner) = hit
+                    let ownerID = id.clusterID(owner.cluster, facts: graph.facts[owner.cluster])?.value ?? context.clusterName(owner.cluster)
+                    reaches = " Its kubeconfig server \(srv.value) is the API server of \(context.clusterName(owner.cluster)) (\(owner.address.source)), whose cluster ID is \(ownerID)."
+                    suggestion = ownerID
+                    related.append(context.related("API server of \(context.clusterName(owner.cluster)): \(owner.address.source)",
+                                                   at: owner.address.node, cluster: owner.cluster))
+                } else if let sug = suggestion, let node = Self.nameNode(sug, graph) {
                     related.append(context.related("\(sug) is defined here", at: node.node, cluster: node.cluster))
                 }
-                let hint = suggestion.map { " Did you mean \($0)?" }
-                    ?? (candidates.count <= 8 ? " Known clusters: \(candidates.joined(separator: ", "))." : "")
+                let known = candidates.count <= 8 ? " (clusters: \(candidates.joined(separator: ", ")))" : ""
                 let message: String
                 if ref.kind == .secretKey {
-                    message = "Remote secret \(r.namespace)/\(r.name) has key \(name): istiod registers the cluster this kubeconfig reaches under the ID \(name), but no cluster of the set has that clusterName or name, so its endpoints are attributed to an unknown cluster (and meshNetworks, cluster-local and subset rules for the real name miss them). Rename the key to the target cluster's multiCluster.clusterName.\(hint)"
+                    let fix = suggestion.map { "Rename the key to \($0), the target's clusterName." }
+                        ?? "Rename the key to the target cluster's multiCluster.clusterName\(known)."
+                    message = "Remote secret \(r.namespace)/\(r.name) has key \(name), but no cluster of the set has that clusterName or name: istiod registers the cluster this kubeconfig reaches under the ID \(name), so its endpoints belong to an unknown cluster and meshNetworks, cluster-local and subset settings for the real name miss them.\(reaches) \(fix)"
                 } else {
-                    message = "Remote secret \(r.namespace)/\(r.name) is annotated networking.istio.io/cluster: \(name), but no cluster of the set has that clusterName or name; the secret was generated for a cluster ID the mesh does not know. Regenerate it with istioctl create-remote-secret --name=<the target's clusterName>.\(hint)"
+                    let fix = suggestion.map { "Regenerate it with istioctl create-remote-secret --name=\($0)." }
+                        ?? "Regenerate it with istioctl create-remote-secret --name=<the target's clusterName>\(known)."
+                    message = "Remote secret \(r.namespace)/\(r.name) is annotated networking.istio.io/cluster: \(name), but no cluster of the set has that clusterName or name; the secret was generated for a cluster ID the mesh does not know.\(reaches) \(fix)"
                 }
                 out.append(context.finding(message, at: ref.name.node, cluster: cluster, resource: r,
                                            related: related, fieldPath: ref.fieldPath))

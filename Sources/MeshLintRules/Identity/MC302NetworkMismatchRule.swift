@@ -17,12 +17,25 @@ struct NetworkMismatchRule: Rule {
             let cons = id.networks[c]
             guard let net = cons.network else { continue }
             let supporters = Self.uniqueByNode(cons.supporters)
-            for d in cons.dissenters where seen.insert(d.node).inserted {
-                let related = supporters.map { context.related("\($0.source): \(net)", at: $0.node, cluster: c) }
+            // One finding per disagreeing document (an east-west gateway generated for the wrong
+            // network states it three times), at its first disagreeing node.
+            var byDocument: [YAMLNode: [NetworkClaim]] = [:]
+            var order: [YAMLNode] = []
+            for d in cons.dissenters where !seen.contains(d.node) {
+                if byDocument[d.document] == nil { order.append(d.document) }
+                byDocument[d.document, default: []].append(d)
+            }
+            for doc in order {
+                let group = byDocument[doc]!.sorted { $0.node.position < $1.node.position }
+                let d = group[0]
+                for g in group { seen.insert(g.node) }
+                var related = supporters.map { context.related("\($0.source): \(net)", at: $0.node, cluster: c) }
+                related += group.dropFirst().map { context.related("\($0.source): \($0.value) (same document)", at: $0.node, cluster: c) }
                 let places = supporters.count == 1 ? supporters[0].source : "\(supporters.count) places (\(supporters.map(\.source).joined(separator: "; ")))"
+                let also = group.count > 1 ? " (and \(group.count - 1) more place\(group.count > 2 ? "s" : "") in the same document)" : ""
                 let subject = d.kind == .manifest
                     ? "The manifest asserts network \(d.value) for cluster \(context.clusterName(c)), but the cluster's configuration says \(net) in \(places)"
-                    : "\(d.source) says network \(d.value), but cluster \(context.clusterName(c)) says \(net) in \(places)"
+                    : "\(d.source) says network \(d.value)\(also), but cluster \(context.clusterName(c)) says \(net) in \(places)"
                 let why = "istiod, the injected proxies and the gateways then disagree on which network the cluster's endpoints are on, so cross-network traffic goes to pod IPs that cannot be reached or misses the east-west gateway"
                 out.append(context.finding("\(subject); \(why). Use \(net) everywhere.",
                                            at: d.node, cluster: d.resource?.isShared == true ? nil : c,

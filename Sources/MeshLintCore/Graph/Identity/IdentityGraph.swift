@@ -38,6 +38,9 @@ public struct IdentityGraph: Sendable {
     public let models: [DeploymentModel]
     /// Cluster ID resolution.
     public let names: ClusterNameTable
+    /// Per cluster: where its API server listens (kube-apiserver flags, kubeadm, kind, Cluster API).
+    public let apiServers: [[APIServerAddress]]
+    let apiServerOwners: [String: [Int]]
     /// True when the set holds a remote secret, a meshNetworks registry or a declared role.
     public let usesEndpointDiscovery: Bool
     /// Per cluster: Istio minor version (e.g. (1, 6)) from `spec.tag`/`global.tag`, if known.
@@ -52,6 +55,15 @@ public struct IdentityGraph: Sendable {
         if let cn = facts.clusterName.primary { return (cn.value, cn.node, false) }
         if let p = injectionPaths[c], let cl = p.cluster { return (cl, p.node, true) }
         return nil
+    }
+
+    /// The one cluster whose API server listens at the host of `server` (a kubeconfig `server`
+    /// URL), with the place that says so; nil when none or several.
+    public func cluster(servingAPIAt server: String) -> (cluster: Int, address: APIServerAddress)? {
+        guard let h = APIServers.host(of: server), let owners = apiServerOwners[h], Set(owners).count == 1 else { return nil }
+        let c = owners[0]
+        guard let a = apiServers[c].first(where: { $0.host == h }) else { return nil }
+        return (c, a)
     }
 
     /// The network of cluster `c` (consensus of its own claims).
@@ -161,6 +173,16 @@ public struct IdentityGraph: Sendable {
         self.remoteSecrets = secrets
         self.meshNetworks = mesh
         self.networkClaims = claims
+        let servers = (0..<n).map { APIServers.collect(resourcesByCluster[$0]) }
+        self.apiServers = servers
+        var owners: [String: [Int]] = [:]
+        for (c, list) in servers.enumerated() {
+            // Loopback and unspecified addresses say nothing about which cluster it is.
+            for a in list where !(a.host.hasPrefix("127.") || a.host == "localhost" || a.host == "0.0.0.0" || a.host == "::1") {
+                owners[a.host, default: []].append(c)
+            }
+        }
+        self.apiServerOwners = owners
 
         // Network consensus: first without tie-breaking by other clusters, then with it.
         let first = claims.map { NetworkClaims.consensus($0, elsewhere: []) }
