@@ -100,10 +100,10 @@ final class IdentityGraphTests: XCTestCase {
     }
 
     func testCRLFAndLeadingCommentKeepMappedPositions() throws {
-        let text = "# c\r\napiVersion: v1\r\nkind: Secret\r\nmetadata:\r\n  name: s\r\nstringData:\r\n  west: |\r\n    kind: Config\r\n    clusters:\r\n    - cluster: {server: \"https://x:6443\"}\r\n"
+        let text = "# c\r\napiVersion: v1\r\nkind: Secret\r\nmetadata:\r\n  name: s\r\n  namespace: istio-system\r\nstringData:\r\n  west: |\r\n    kind: Config\r\n    clusters:\r\n    - cluster: {server: \"https://x:6443\"}\r\n"
         let g = graph(["east/s.yaml": text, "west/x.yaml": ""])
         let server = try XCTUnwrap(g.identity.remoteSecrets.first?.entries.first?.kubeconfig?.servers.first)
-        XCTAssertEqual(server.node.line, 10)
+        XCTAssertEqual(server.node.line, 11)
         XCTAssertEqual(server.node.column, 25)
     }
 
@@ -156,7 +156,16 @@ final class IdentityGraphTests: XCTestCase {
                 ---
                 apiVersion: v1
                 kind: Secret
-                metadata: {name: sa-token}
+                metadata: {name: prod-eu-kubeconfig, namespace: capi-clusters}
+                stringData:
+                  value: |
+                    kind: Config
+                    clusters: []
+                    contexts: []
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: sa-token, namespace: istio-system}
                 type: kubernetes.io/service-account-token
                 stringData:
                   kubeconfig: |
@@ -263,7 +272,7 @@ final class IdentityGraphTests: XCTestCase {
             "main/secret.yaml": """
                 apiVersion: v1
                 kind: Secret
-                metadata: {name: n2-k8s-secret, labels: {istio/multiCluster: "true"}}
+                metadata: {name: n2-k8s-secret, namespace: istio-system, labels: {istio/multiCluster: "true"}}
                 data:
                   n2-k8s-config: \(Self.b64(Self.kubeconfig))
                 """,

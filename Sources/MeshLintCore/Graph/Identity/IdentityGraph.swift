@@ -158,7 +158,7 @@ public struct IdentityGraph: Sendable {
             for r in resourcesByCluster[c] {
                 switch r.kind {
                 case "Secret":
-                    if let s = RemoteSecret.read(r) { secrets.append(s) }
+                    if let s = RemoteSecret.read(r, istioNamespace: f.istioNamespace) { secrets.append(s) }
                 case "ConfigMap" where r.name == "istio" || r.name.hasPrefix("istio-"):
                     if r.namespace == f.istioNamespace, let m = MeshNetworks.read(configMap: r) { mesh.append(m) }
                 case "Namespace" where r.name == f.istioNamespace:

@@ -56,8 +56,10 @@ public struct RemoteSecret: Sendable {
     /// external control plane, mounted as a file).
     static let notRemoteSecretNames: Set<String> = ["istio-kubeconfig"]
 
-    /// Recognises and reads a remote secret; nil for any other Secret.
-    static func read(_ r: Resource) -> RemoteSecret? {
+    /// Recognises and reads a remote secret; nil for any other Secret. A Secret found by its
+    /// content only counts in the Istio namespace (`istioNamespace`): kubeconfigs elsewhere
+    /// belong to other tools (Cluster API `<cluster>-kubeconfig`, Flux, Argo CD).
+    static func read(_ r: Resource, istioNamespace: String = "istio-system") -> RemoteSecret? {
         guard r.kind == "Secret", !notRemoteSecretNames.contains(r.name) else { return nil }
         var evidence = Set<Evidence>()
         var suffix: Located<String>?
@@ -71,6 +73,7 @@ public struct RemoteSecret: Sendable {
         let byDeclaration = !evidence.isEmpty
         // Service-account tokens, TLS and docker secrets never hold a kubeconfig for istiod.
         if !byDeclaration, let t = r.root["type"]?.text, t != "Opaque" { return nil }
+        if !byDeclaration, r.namespace != istioNamespace { return nil }
 
         var entries: [Entry] = []
         var seenKeys = Set<String>()
