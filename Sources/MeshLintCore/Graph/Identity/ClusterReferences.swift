@@ -28,6 +28,7 @@ public struct ClusterReference: Sendable {
         case controlPlaneClusters
     }
 
+    /// What kind of place it is.
     public let kind: Kind
     /// The name as written and the node it is written at.
     public let name: Located<String>

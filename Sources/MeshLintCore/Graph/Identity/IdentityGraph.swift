@@ -1,6 +1,8 @@
 /// The deployment model(s) a cluster takes part in (SPEC §1). Both may mix.
 public struct DeploymentModel: OptionSet, Sendable, Hashable {
+    /// The bits.
     public let rawValue: Int
+    /// A model set from its bits.
     public init(rawValue: Int) { self.rawValue = rawValue }
     /// Multi-primary / primary-remote / shared control plane: istiod discovers other clusters'
     /// endpoints through remote secrets (and meshNetworks registries).

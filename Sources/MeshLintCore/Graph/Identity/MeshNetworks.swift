@@ -31,7 +31,9 @@ public struct MeshNetworks: Sendable {
     public struct Network: Sendable {
         /// The network name, located at its key.
         public let name: Located<String>
+        /// `endpoints`: registries and CIDRs on this network.
         public let endpoints: [Endpoint]
+        /// `gateways`: how other networks reach this one.
         public let gateways: [Gateway]
         /// Dotted path of the network entry inside the resource.
         public let fieldPath: String

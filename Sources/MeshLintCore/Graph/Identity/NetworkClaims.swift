@@ -18,6 +18,7 @@ public struct NetworkClaim: Sendable {
         /// The `meshlint.yaml` manifest's `network`.
         case manifest
 
+        /// Authority order: install values first, the manifest last.
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
     }
 
@@ -27,6 +28,7 @@ public struct NetworkClaim: Sendable {
     public let node: YAMLNode
     /// A short description for messages, e.g. "IstioOperator istio-system/eastwest label topology.istio.io/network".
     public let source: String
+    /// The kind of place (used to break ties).
     public let kind: Kind
     /// The resource holding the claim (nil for the manifest and Helm values files).
     public let resource: Resource?
