@@ -405,6 +405,36 @@ final class IdentityPublicSamplesTests: XCTestCase {
         XCTAssertEqual(models(Self.sharedGateways14), [[.endpointDiscovery], [.endpointDiscovery]])
     }
 
+    func testMixedModelsOnlyRequireClusterNamesWhereEndpointsAreDiscovered() {
+        var files = Self.multiPrimaryMultiNetwork
+        files["legacy/values.yaml"] = Self.legacyGateways["c17/iop.yaml"]!
+        files["legacy/serviceentry.yaml"] = """
+            apiVersion: networking.istio.io/v1alpha3
+            kind: ServiceEntry
+            metadata:
+              name: httpbin-bar
+            spec:
+              hosts:
+              - httpbin.bar.global
+              location: MESH_INTERNAL
+              ports:
+              - name: http1
+                number: 8000
+                protocol: http
+              resolution: DNS
+              addresses:
+              - 240.0.0.2
+              endpoints:
+              - address: 203.0.113.50
+                ports:
+                  http1: 15443
+            """
+        assertClean(files, "a .global cluster next to a multi-primary pair")
+        // Once a primary holds a secret for it, it takes part and needs a clusterName.
+        files["cluster1/remote-secret-legacy.yaml"] = Self.remoteSecret("legacy", server: "https://203.0.113.60:6443")
+        XCTAssertEqual(lint(files).map { "\($0.rule) \($0.file)" }, ["MC301 legacy/values.yaml"])
+    }
+
     func testVariationsOfTheSamplesTrigger() {
         // Multi-primary: the secret in cluster1 generated with --name=cluster-2.
         var mp = Self.multiPrimaryMultiNetwork

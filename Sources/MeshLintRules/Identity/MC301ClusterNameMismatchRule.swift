@@ -178,6 +178,11 @@ struct ClusterNameMismatchRule: Rule {
         let f = graph.facts[c]
         guard id.usesEndpointDiscovery, !id.legacyEra[c],
               let install = f.installs.first(where: { !$0.isGatewayOnly }) else { return nil }
+        // A cluster that only calls others through `.global` gateways in a mixed set, and that
+        // nothing refers to, does not take part in endpoint discovery.
+        let participates = !refs.isEmpty || !id.remoteSecrets(in: c).isEmpty || f.role == .remote
+            || context.set.clusters[c].declaration?.role != nil || !graph.deploymentModel(c).contains(.replicatedGateways)
+        guard participates else { return nil }
         let anchor = install.values?.at("global")?.keyNode("multiCluster")
             ?? install.values?.keyNode("global")
             ?? install.spec?.keyNode("values")
