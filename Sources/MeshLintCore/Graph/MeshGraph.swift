@@ -58,15 +58,14 @@ public final class MeshGraph: Sendable {
     /// The cluster another cluster means by `name` (a remote secret key, a `fromRegistry`, an
     /// annotation): clusterName first, then the manifest/directory name. Nil when unknown or
     /// ambiguous between several clusters with the same clusterName.
+    /// A remote installed without clusterName is known by its injection path's cluster
+    /// (`identity.names`, the same table the remote secret edges are resolved with).
     public func cluster(referencedAs name: String) -> Int? {
-        if let hits = byClusterName[name] { return hits.count == 1 ? hits[0] : nil }
-        return bySetName[name]
+        identity.names.resolve(name).target
     }
 
     /// Every name a cluster can be referred to by (for "did you mean" suggestions).
-    public var referenceNames: [String] {
-        Array(Set(facts.compactMap { $0.clusterName.value } + set.clusters.map(\.name))).sorted()
-    }
+    public var referenceNames: [String] { identity.names.allNames }
 
     /// Clusters that define Service `name` in `namespace`.
     public func services(namespace: String, name: String) -> [Resource] {
