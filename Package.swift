@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,7 +29,10 @@ let package = Package(
         ),
         .target(
             name: "MeshLintCore",
-            dependencies: ["CYAML", "CPCRE2"]
+            dependencies: [
+                "CYAML", "CPCRE2",
+                .product(name: "X509", package: "swift-certificates"),
+            ]
         ),
         .executableTarget(
             name: "RuleDocsEmbedder",

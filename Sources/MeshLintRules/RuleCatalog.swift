@@ -34,10 +34,17 @@ public enum BuiltinRules {
         DuplicateKeyRule(),
         InvalidValueTypeRule(),
         SkippedInputRule(),
+        UnknownSuppressionRule(),
+        PodCIDROverlapRule(),
+        ServiceCIDROverlapRule(),
+        InvalidCIDRRule(),
         RemoteSecretMissingLabelRule(),
         RemoteSecretUnknownClusterRule(),
         ClusterNameMismatchRule(),
         NetworkMismatchRule(),
+        MeshIDMismatchRule(),
+        TrustDomainMismatchRule(),
+        RootCAMismatchRule(),
     ]
 
     /// The rule with this code.

@@ -3,9 +3,11 @@ import ArgumentParser
 import Foundation
 import MeshLint
 
-/// Output formats of `meshlint lint`.
+/// Output formats of `meshlint lint` (the library's `OutputFormat`).
 enum Format: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, sarif, github
+
+    var output: OutputFormat { OutputFormat(rawValue: rawValue)! }
 }
 
 /// `--fail-on` thresholds.
@@ -47,7 +49,7 @@ struct Lint: ParsableCommand {
     @Option(help: "Manifest assigning files to clusters (default: <root>/meshlint.yaml).")
     var manifest: String?
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json, sarif or github.")
     var format: Format = .text
 
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: error, warning, info or never.")
@@ -56,31 +58,74 @@ struct Lint: ParsableCommand {
     @Option(help: "Run only these rules (codes or names, comma-separated).")
     var select: String?
 
+    @Option(help: "Configuration file (default: <root>/.meshlint.yaml): per-rule severity or off, ignored paths and clusters.")
+    var config: String?
+
+    @Option(help: "Report only findings that are not recorded in this baseline file.")
+    var baseline: String?
+
+    @Option(name: .customLong("write-baseline"), help: "Record the current findings in this baseline file (then report what it does not cover: nothing).")
+    var writeBaseline: String?
+
+    @Option(name: .customLong("only-changed"), parsing: .upToNextOption,
+            help: "Load the whole set but report only findings whose file or related files are among these (for pre-commit).")
+    var onlyChanged: [String] = []
+
     @Option(help: "Colour in text output: auto (on a terminal), always or never.")
     var color: String = "auto"
 
+    /// Set by the entry point when `--only-changed` is followed by another option rather than
+    /// by file names (see `preprocess`): the changed files are then among the positional paths.
+    @Flag(name: .customLong("only-changed-in-paths"), help: .hidden)
+    var onlyChangedInPaths = false
+
+    var onlyChangedGiven: Bool { onlyChangedInPaths || !onlyChanged.isEmpty }
+
     func run() throws {
         let only = select.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        var roots = paths
+        var changed = onlyChanged
+        if onlyChangedInPaths {
+            // pre-commit appends the hook's `args` after the entry's `--only-changed` and the
+            // file names after those, so the names land among the positional arguments:
+            // directories there are set roots, files are the changed files.
+            roots = paths.filter { Self.isDirectory($0) }
+            changed = paths.filter { !Self.isDirectory($0) }
+        }
         let linter: Linter
+        let baselineFilter: Baseline?
         do {
-            linter = try Linter(only: only)
+            let configuration = try config.map { path throws(LintError) in try LintConfiguration(contentsOfFile: path) }
+            linter = try Linter(only: only, configuration: configuration)
+            baselineFilter = writeBaseline == nil ? try baseline.map { path throws(LintError) in try Baseline(contentsOfFile: path) } : nil
         } catch {
             throw UsageError(description: error.description)
         }
-        let report: LintReport
+        var report: LintReport
         do {
-            report = try linter.lint(paths: paths, options: LoadOptions(manifestPath: manifest))
+            report = try linter.lint(paths: roots, options: LoadOptions(manifestPath: manifest))
         } catch {
-            throw InputError(root: paths.first ?? ".", message: error.description, format: format)
+            throw InputError(root: roots.first ?? ".", message: error.description, format: format)
         }
-        switch format {
-        case .text:
-            let useColor = color == "always" || (color == "auto" && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-            print(TextReporter.render(report, color: useColor), terminator: "")
-        case .json:
-            print(JSONReporter.render(report), terminator: "")
+        if let writeBaseline {
+            let recorded = Baseline(report: report)
+            do { try recorded.write(to: writeBaseline) } catch { throw UsageError(description: error.description) }
+            FileHandle.standardError.write("meshlint: wrote \(recorded.count) finding(s) to baseline \(writeBaseline)\n".data(using: .utf8)!)
+            report = recorded.apply(to: report)
+        } else if let baselineFilter {
+            report = baselineFilter.apply(to: report)
         }
+        if onlyChangedGiven {
+            report = report.onlyChanged(changed)
+        }
+        let useColor = format == .text && (color == "always" || (color == "auto" && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
+        print(format.output.render(report, color: useColor), terminator: "")
         if report.fails(at: failOn.severity) { throw ExitCode(1) }
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 }
 
@@ -135,14 +180,31 @@ func requestedFormat(_ args: [String]) -> Format {
 }
 
 func fail(_ message: String, root: String, format: Format) -> Never {
-    FileHandle.standardError.write("meshlint: \(message)\n".data(using: .utf8)!)
-    if format == .json {
-        print(JSONReporter.renderFailure(root: root, error: message), terminator: "")
+    let line = format == .github ? GitHubReporter.renderFailure(error: "meshlint: \(message)") : "meshlint: \(message)\n"
+    FileHandle.standardError.write(line.data(using: .utf8)!)
+    if let document = format.output.renderFailure(root: root, error: message) {
+        print(document, terminator: "")
     }
     exit(2)
 }
 
-let arguments = Array(CommandLine.arguments.dropFirst())
+/// pre-commit runs `entry + args + file names`, so with `entry: meshlint lint --only-changed`
+/// and hook `args` such as `[--format, github]` the file names do not follow `--only-changed`.
+/// A bare `--only-changed` (followed by an option or nothing) becomes a hidden flag that makes
+/// `lint` take the changed files from its positional arguments.
+func preprocess(_ args: [String]) -> [String] {
+    var out: [String] = []
+    for (i, a) in args.enumerated() {
+        if a == "--only-changed", i + 1 == args.count || args[i + 1].hasPrefix("-") {
+            out.append("--only-changed-in-paths")
+        } else {
+            out.append(a)
+        }
+    }
+    return out
+}
+
+let arguments = preprocess(Array(CommandLine.arguments.dropFirst()))
 do {
     var command = try MeshLintCommand.parseAsRoot(arguments)
     try command.run()

@@ -89,7 +89,7 @@ final class IdentityGraphTests: XCTestCase {
         XCTAssertEqual(e.key.value, "west")
         XCTAssertEqual(e.fieldPath, "stringData.west")
         let k = try XCTUnwrap(e.kubeconfig)
-        XCTAssertTrue(k.embedded.positionsMapped)
+        XCTAssertTrue(k.embedded.exact)
         let server = try XCTUnwrap(k.servers.first)
         XCTAssertEqual(server.value, "https://203.0.113.40:6443")
         XCTAssertEqual(server.node.file.path, "east/secret.yaml")
@@ -126,7 +126,7 @@ final class IdentityGraphTests: XCTestCase {
         XCTAssertEqual(s.evidence, [.kubeconfig])
         XCTAssertEqual(s.entries.map(\.key.value), ["remote"], "entries without a kubeconfig are dropped for content-only secrets")
         let k = try XCTUnwrap(s.entries.first?.kubeconfig)
-        XCTAssertFalse(k.embedded.positionsMapped)
+        XCTAssertFalse(k.embedded.exact)
         XCTAssertEqual(k.servers.first?.value, "https://10.0.2.10:6443")
         XCTAssertEqual(k.servers.first?.node.line, 8, "unmapped positions point at the data value")
         XCTAssertEqual(k.servers.first?.node.column, 11)
@@ -208,12 +208,12 @@ final class IdentityGraphTests: XCTestCase {
 
     func testFoldedBlocksAreNotMappedAndMarkersSplitDocuments() throws {
         let host = YAMLParser.parse(bytes: Array("k: >\n  a: 1\n".utf8), path: "f.yaml").roots[0]
-        let e = EmbeddedYAML.parse("a: 1\n", host: host["k"]!, key: host.keyNode("k"))
-        XCTAssertFalse(e.positionsMapped)
+        let e = EmbeddedYAML(text: "a: 1\n", host: host["k"]!, key: host.keyNode("k"))
+        XCTAssertFalse(e.exact)
         XCTAssertEqual(e.locate(e.root!["a"]!), host["k"]!)
         let host2 = YAMLParser.parse(bytes: Array("k: |\n  a: 1\n  ---\n  b: 2\n".utf8), path: "f.yaml").roots[0]
-        let e2 = EmbeddedYAML.parse("a: 1\n---\nb: 2\n", host: host2["k"]!, key: host2.keyNode("k"))
-        XCTAssertTrue(e2.positionsMapped)
+        let e2 = EmbeddedYAML(text: "a: 1\n---\nb: 2\n", host: host2["k"]!, key: host2.keyNode("k"))
+        XCTAssertTrue(e2.exact)
         XCTAssertEqual(e2.file.documents.count, 2, "the text is parsed as istiod would parse it")
         let b = try XCTUnwrap(e2.file.roots.last?.keyNode("b"))
         XCTAssertEqual(b.position, SourcePosition(line: 4, column: 3))

@@ -49,20 +49,20 @@ public enum JSONReporter {
         ])
     }
 
+    static func resource(_ r: FindingResource) -> JSONWriter.Value {
+        .object([
+            ("apiVersion", .string(r.apiVersion)), ("kind", .string(r.kind)),
+            ("namespace", .optional(r.namespace)), ("name", .string(r.name)),
+        ])
+    }
+
     static func finding(_ f: Finding) -> JSONWriter.Value {
         var pairs: [(String, JSONWriter.Value)] = [
             ("rule", .string(f.rule)), ("name", .string(f.name)), ("severity", .string(f.severity.rawValue)),
             ("message", .string(f.message)), ("cluster", .optional(f.cluster)),
             ("file", .string(f.file)), ("line", .int(f.line)), ("column", .int(f.column)),
         ]
-        if let r = f.resource {
-            pairs.append(("resource", .object([
-                ("apiVersion", .string(r.apiVersion)), ("kind", .string(r.kind)),
-                ("namespace", .optional(r.namespace)), ("name", .string(r.name)),
-            ])))
-        } else {
-            pairs.append(("resource", .null))
-        }
+        pairs.append(("resource", f.resource.map(resource) ?? .null))
         pairs.append(("related", .array(f.related.map { r in
             .object([("cluster", .optional(r.cluster)), ("file", .string(r.file)), ("line", .int(r.line)),
                      ("column", .int(r.column)), ("message", .string(r.message))])
@@ -73,6 +73,10 @@ public enum JSONReporter {
 
 /// The tool's name and version as reported in every output.
 public enum MeshLintVersion {
+    /// The tool's name.
     public static let name = "meshlint"
+    /// The tool's version (semantic versioning).
     public static let version = "0.1.0"
+    /// Where users learn about the tool (SARIF `informationUri`).
+    public static let informationURI = "https://github.com/meshlint/meshlint"
 }

@@ -19,6 +19,10 @@ public final class MeshGraph: Sendable {
     let bySetName: [String: Int]
     /// Remote secrets, meshNetworks, cluster and network names, deployment model (Graph/Identity).
     public let identity: IdentityGraph
+    /// Plug-in CAs and trust-domain aliases per cluster.
+    public let trust: TrustIndex
+    /// Pod/service CIDRs of every cluster with every source, and overlaps per network.
+    public let cidrIndex: CIDRIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -42,6 +46,8 @@ public final class MeshGraph: Sendable {
         var setNames: [String: Int] = [:]
         for c in set.clusters { setNames[c.name] = c.index }
         self.bySetName = setNames
+        self.trust = TrustIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        self.cidrIndex = CIDRIndex(set: set, facts: facts, byClusterKind: by)
     }
 
     /// Resources of `kind` in one cluster.

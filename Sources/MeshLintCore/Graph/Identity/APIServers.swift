@@ -53,7 +53,7 @@ enum APIServers {
             case "ConfigMap" where r.name == "kubeadm-config":
                 for key in ["ClusterConfiguration", "InitConfiguration"] {
                     guard let data = r.root["data"], let v = data[key], let text = v.text else { continue }
-                    let e = EmbeddedYAML.parse(text, host: v, key: data.keyNode(key))
+                    let e = EmbeddedYAML(text: text, host: v, key: data.keyNode(key))
                     if let root = e.root { kubeadm(root, e.locate, "kubeadm-config \(key)") }
                 }
             case "Cluster" where r.identity.apiVersion.hasPrefix("kind.x-k8s.io"):

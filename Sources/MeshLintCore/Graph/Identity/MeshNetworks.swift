@@ -105,7 +105,7 @@ public struct MeshNetworks: Sendable {
     static func read(configMap r: Resource) -> MeshNetworks? {
         guard let data = r.root["data"], let key = data.keyNode("meshNetworks"), let v = data["meshNetworks"],
               let text = v.text else { return nil }
-        let embedded = EmbeddedYAML.parse(text, host: v, key: key)
+        let embedded = EmbeddedYAML(text: text, host: v, key: key)
         guard let root = embedded.root, root.isMapping else { return nil }
         let nets = root["networks"] ?? root
         guard nets.isMapping else { return nil }

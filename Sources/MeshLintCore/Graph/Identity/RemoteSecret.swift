@@ -96,7 +96,7 @@ public struct RemoteSecret: Sendable {
                 }
                 var kubeconfig: Kubeconfig?
                 if let text, byDeclaration || Kubeconfig.mayBeKubeconfig(text) {
-                    let embedded = EmbeddedYAML.parse(text, host: v, key: field == "stringData" ? k : nil)
+                    let embedded = EmbeddedYAML(text: text, host: v, key: k, mapPositions: field == "stringData")
                     kubeconfig = Kubeconfig.read(embedded, requireShape: !byDeclaration)
                     if kubeconfig != nil && Kubeconfig.looksLikeKubeconfig(embedded.root) { evidence.insert(.kubeconfig) }
                 }
