@@ -26,6 +26,7 @@ final class OnlyChangedTests: XCTestCase {
         kind: Secret
         metadata:
           name: istio-remote-secret-east
+          labels: {istio/multiCluster: "true"}
           namespace: istio-system
           namespace: istio-system
         """)

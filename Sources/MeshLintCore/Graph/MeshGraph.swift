@@ -17,6 +17,8 @@ public final class MeshGraph: Sendable {
     /// Cluster references: clusterName → index, and set name → index.
     let byClusterName: [String: [Int]]
     let bySetName: [String: Int]
+    /// Remote secrets, meshNetworks, cluster and network names, deployment model (Graph/Identity).
+    public let identity: IdentityGraph
     /// Plug-in CAs and trust-domain aliases per cluster.
     public let trust: TrustIndex
     /// Pod/service CIDRs of every cluster with every source, and overlaps per network.
@@ -40,6 +42,7 @@ public final class MeshGraph: Sendable {
             facts.append(ClusterFacts.read(set: set, cluster: c, resources: (by[c].values.flatMap { $0 }).sorted().map { set.resources[$0] }))
         }
         self.facts = facts
+        self.identity = IdentityGraph(set: set, facts: facts, resourcesByCluster: set.clusters.indices.map { set.resources(in: $0) })
         var names: [String: [Int]] = [:]
         for f in facts { if let n = f.clusterName.value { names[n, default: []].append(f.index) } }
         self.byClusterName = names
@@ -65,15 +68,14 @@ public final class MeshGraph: Sendable {
     /// The cluster another cluster means by `name` (a remote secret key, a `fromRegistry`, an
     /// annotation): clusterName first, then the manifest/directory name. Nil when unknown or
     /// ambiguous between several clusters with the same clusterName.
+    /// A remote installed without clusterName is known by its injection path's cluster
+    /// (`identity.names`, the same table the remote secret edges are resolved with).
     public func cluster(referencedAs name: String) -> Int? {
-        if let hits = byClusterName[name] { return hits.count == 1 ? hits[0] : nil }
-        return bySetName[name]
+        identity.names.resolve(name).target
     }
 
     /// Every name a cluster can be referred to by (for "did you mean" suggestions).
-    public var referenceNames: [String] {
-        Array(Set(facts.compactMap { $0.clusterName.value } + set.clusters.map(\.name))).sorted()
-    }
+    public var referenceNames: [String] { identity.names.allNames }
 
     /// Clusters that define Service `name` in `namespace`.
     public func services(namespace: String, name: String) -> [Resource] {

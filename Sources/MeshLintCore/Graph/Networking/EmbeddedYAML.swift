@@ -1,13 +1,16 @@
 /// YAML or JSON kept as text inside a string value — a ConfigMap's `ClusterConfiguration`,
-/// `config.conf` or `net-conf.json` — parsed so that its nodes point into the outer file.
+/// `config.conf`, `net-conf.json` or `meshNetworks`, a kubeconfig in a Secret — parsed so that
+/// its nodes point into the outer file.
 ///
 /// For a literal block scalar (`key: |`) every content line is the outer file's line, shifted
-/// right by the block's indentation. The text is parsed after padding it with as many empty
-/// lines as precede the block and the indentation in front of each line, so every embedded
-/// node carries its true line and column in the outer file (and the outer file's path). The
-/// indentation is taken as the owning key's column + 2, the form `kubectl get -o yaml` and
-/// hand-written manifests use. Other styles (quoted strings with `\n` escapes, folded `>`)
-/// cannot be mapped line by line: nodes found in them are reported at the string itself.
+/// right by the block's indentation. The text is parsed as written (as the consumer — kubeadm,
+/// istiod — reads it, so a `---` inside still splits documents) and every node's position is
+/// then moved by the lines before the block and the indentation, so embedded nodes carry their
+/// true line and column in the outer file (and the outer file's path). The cost does not
+/// depend on how deep in the file the block sits. The indentation is taken as the owning
+/// key's column + 2, the form `kubectl get -o yaml`, `istioctl` and hand-written manifests
+/// use. Other styles (quoted strings with `\n` escapes, folded `>`) and decoded base64 cannot
+/// be mapped line by line: nodes found in them are reported at the string itself.
 public struct EmbeddedYAML: Sendable {
     /// The parsed text (path = the outer file's path).
     public let file: YAMLFile
@@ -19,30 +22,53 @@ public struct EmbeddedYAML: Sendable {
     /// The root of the first document, if the text parsed to one.
     public var root: YAMLNode? { file.roots.first }
 
+    /// Syntax errors of the embedded text (positions already in outer-file terms when exact).
+    public var syntaxErrors: [YAMLDiagnostic] { file.diagnostics.filter { $0.kind != .duplicateKey } }
+
     /// Where to report something found at `node`: the node itself when positions are exact,
     /// else the host string.
     public func locate(_ node: YAMLNode) -> YAMLNode { exact ? node : host }
 
+    /// Where to report an embedded parse position: itself when exact, else the host's position.
+    public func position(_ p: SourcePosition) -> SourcePosition { exact ? p : host.position }
+
     /// Parses the text of `host` (a scalar), given the key that owns it (nil for sequence items).
     public init?(host: YAMLNode, key: YAMLNode?) {
         guard host.isScalar, let text = host.scalar, !text.isEmpty else { return nil }
+        self.init(text: text, host: host, key: key)
+    }
+
+    /// Parses `text` found in `host` — the host's own text, or text decoded from it (base64
+    /// `data`, where `mapPositions` must be false: decoded lines are not the file's lines).
+    public init(text: String, host: YAMLNode, key: YAMLNode?, mapPositions: Bool = true, limits: YAMLLimits = YAMLLimits()) {
         self.host = host
-        if host.style == .literal {
+        let parsed = YAMLParser.parse(bytes: Array(text.utf8), path: host.file.path, limits: limits)
+        if mapPositions && host.isScalar && host.style == .literal {
             let contentColumn = key.map { $0.column + 2 } ?? host.column
-            let indent = String(repeating: " ", count: max(0, contentColumn - 1))
-            var padded = String(repeating: "\n", count: host.line)
-            var first = true
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                if !first { padded += "\n" }
-                first = false
-                if !line.isEmpty { padded += indent }
-                padded += line
-            }
-            self.file = YAMLParser.parse(bytes: Array(padded.utf8), path: host.file.path)
+            self.file = Self.shift(parsed, lines: host.line, columns: max(0, contentColumn - 1))
             self.exact = true
         } else {
-            self.file = YAMLParser.parse(bytes: Array(text.utf8), path: host.file.path)
+            self.file = parsed
             self.exact = false
         }
+    }
+
+    /// The same parse with every position moved by `lines` and `columns` (one pass over the nodes).
+    static func shift(_ f: YAMLFile, lines: Int, columns: Int) -> YAMLFile {
+        let dl = UInt32(max(0, lines)), dc = UInt32(max(0, columns))
+        func move(_ p: SourcePosition) -> SourcePosition { SourcePosition(line: p.line + lines, column: p.column + columns) }
+        let nodes = f.nodes.map { n -> RawNode in
+            var m = n
+            m.line += dl
+            m.column += dc
+            return m
+        }
+        let docs = f.documents.map { YAMLDocumentInfo(root: $0.root, position: move($0.position)) }
+        let diags = f.diagnostics.map {
+            YAMLDiagnostic(kind: $0.kind, message: $0.message, position: move($0.position),
+                           related: $0.related.map(move), nodeIndex: $0.nodeIndex)
+        }
+        return YAMLFile(path: f.path, byteCount: f.byteCount, documents: docs, diagnostics: diags,
+                        nodes: nodes, children: f.children, arena: f.arena, tags: f.tags)
     }
 }

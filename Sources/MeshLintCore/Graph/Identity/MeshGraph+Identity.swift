@@ -1,0 +1,12 @@
+extension MeshGraph {
+    /// The deployment model(s) cluster `c` takes part in (SPEC §1), for reports and for rules
+    /// that only make sense in one model.
+    public func deploymentModel(_ c: Int) -> DeploymentModel { identity.models[c] }
+
+    /// The cluster ID other clusters must use for `c` (its clusterName, or a remote's injection
+    /// path cluster), nil when neither is set.
+    public func clusterID(_ c: Int) -> String? { identity.clusterID(c, facts: facts[c])?.value }
+
+    /// Remote secret edges held by cluster `c` (istiod in `c` watches each edge's target).
+    public func remoteSecretEdges(from c: Int) -> [RemoteSecretEdge] { identity.edges(from: c) }
+}

@@ -1,0 +1,114 @@
+/// A Secret istiod reads (or is meant to read) as another cluster's credentials: named
+/// `istio-remote-secret-*`, annotated `networking.istio.io/cluster`, or holding a kubeconfig in
+/// `data`/`stringData` (the 1.1–1.7 `kubectl create secret generic <name> --from-file <kubeconfig>`
+/// shape). Every data key is a cluster ID for istiod, and its value the kubeconfig.
+public struct RemoteSecret: Sendable {
+    /// Why the Secret counts as a remote secret.
+    public enum Evidence: String, Sendable, Hashable {
+        case name, annotation, kubeconfig
+    }
+
+    /// One `data`/`stringData` entry: key = the cluster ID istiod registers, value = kubeconfig.
+    public struct Entry: Sendable {
+        /// The key, located at the key node.
+        public let key: Located<String>
+        /// `data` (base64) or `stringData`.
+        public let field: String
+        /// The value node.
+        public let value: YAMLNode
+        /// The kubeconfig, when the value decodes (and, for secrets found only by content, looks
+        /// like one). Nil when the value is not base64 or not text.
+        public let kubeconfig: Kubeconfig?
+        /// Why the value could not be read as a kubeconfig (bad base64, not UTF-8), if so.
+        public let decodeProblem: String?
+        /// `data.<key>` / `stringData.<key>`.
+        public var fieldPath: String { "\(field).\(key.value)" }
+    }
+
+    /// The Secret.
+    public let resource: Resource
+    /// Why it was recognised.
+    public let evidence: Set<Evidence>
+    /// The data/stringData entries (stringData first, as the API server lets it win).
+    public let entries: [Entry]
+    /// `networking.istio.io/cluster` (written by istioctl; istiod itself does not read it).
+    public let annotation: Located<String>?
+    /// The `<name>` of `istio-remote-secret-<name>`, located at `metadata.name`.
+    public let nameSuffix: Located<String>?
+
+    /// The cluster holding the Secret (where istiod would read it).
+    public var holder: Int { resource.clusterIndex }
+    /// `metadata.namespace` (default `default`).
+    public var namespace: String { resource.namespace }
+    /// The `istio/multiCluster` label value node as written (any type), if present.
+    public var multiClusterLabel: YAMLNode? { resource.metadata?["labels"]?["istio/multiCluster"] }
+    /// The key node of `metadata.labels`, if the Secret has labels.
+    public var labelsKey: YAMLNode? { resource.metadata?.keyNode("labels") }
+    /// True when istiod's selector `istio/multiCluster=true` matches the Secret as written.
+    public var isSelectedByIstiod: Bool {
+        guard let v = multiClusterLabel, v.isScalar, v.resolvedType == .string else { return false }
+        return v.scalarEquals("true")
+    }
+
+    static let namePrefix = "istio-remote-secret-"
+    static let clusterAnnotation = "networking.istio.io/cluster"
+    /// Secrets that hold a kubeconfig but are not watched by istiod (`--type=config` for an
+    /// external control plane, mounted as a file).
+    static let notRemoteSecretNames: Set<String> = ["istio-kubeconfig"]
+
+    /// Recognises and reads a remote secret; nil for any other Secret. A Secret found by its
+    /// content only counts in the Istio namespace (`istioNamespace`): kubeconfigs elsewhere
+    /// belong to other tools (Cluster API `<cluster>-kubeconfig`, Flux, Argo CD).
+    static func read(_ r: Resource, istioNamespace: String = "istio-system") -> RemoteSecret? {
+        guard r.kind == "Secret", !notRemoteSecretNames.contains(r.name) else { return nil }
+        var evidence = Set<Evidence>()
+        var suffix: Located<String>?
+        if r.name.hasPrefix(namePrefix) {
+            evidence.insert(.name)
+            let s = String(r.name.dropFirst(namePrefix.count))
+            if !s.isEmpty { suffix = Located(s, r.nameNode) }
+        }
+        let annotation = r.annotation(clusterAnnotation)
+        if annotation != nil { evidence.insert(.annotation) }
+        let byDeclaration = !evidence.isEmpty
+        // Service-account tokens, TLS and docker secrets never hold a kubeconfig for istiod.
+        if !byDeclaration, let t = r.root["type"]?.text, t != "Opaque" { return nil }
+        if !byDeclaration, r.namespace != istioNamespace { return nil }
+
+        var entries: [Entry] = []
+        var seenKeys = Set<String>()
+        for field in ["stringData", "data"] {
+            guard let map = r.root[field], map.isMapping else { continue }
+            for (k, v) in map.pairs {
+                guard let key = k.text, seenKeys.insert(key).inserted else { continue }
+                var text: String?
+                var problem: String?
+                if field == "data" {
+                    if let s = v.text {
+                        if let decoded = Base64.decode(s) {
+                            if let t = String(validating: decoded, as: UTF8.self) { text = t } else { problem = "the base64 value does not decode to UTF-8 text" }
+                        } else {
+                            problem = "the value is not valid base64"
+                        }
+                    }
+                } else {
+                    text = v.text
+                }
+                var kubeconfig: Kubeconfig?
+                if let text, byDeclaration || Kubeconfig.mayBeKubeconfig(text) {
+                    let embedded = EmbeddedYAML(text: text, host: v, key: k, mapPositions: field == "stringData")
+                    kubeconfig = Kubeconfig.read(embedded, requireShape: !byDeclaration)
+                    if kubeconfig != nil && Kubeconfig.looksLikeKubeconfig(embedded.root) { evidence.insert(.kubeconfig) }
+                }
+                entries.append(Entry(key: Located(key, k), field: field, value: v, kubeconfig: kubeconfig,
+                                     decodeProblem: problem))
+            }
+        }
+        guard !evidence.isEmpty else { return nil }
+        if !byDeclaration {
+            // Found by content only: keep just the entries that are kubeconfigs.
+            entries = entries.filter { $0.kubeconfig != nil }
+        }
+        return RemoteSecret(resource: r, evidence: evidence, entries: entries, annotation: annotation, nameSuffix: suffix)
+    }
+}
