@@ -2,26 +2,34 @@
 // (implied resources) and text held inside a scalar (a Corefile, JSON in a ConfigMap value).
 
 extension YAMLFile {
+    /// A copy of this file whose nodes went through `move` (e.g. shifted or pinned to one place).
+    /// Every YAMLFile owns and frees its buffers, so the copy gets buffers of its own.
+    func repositioned(path: String? = nil, documents: [YAMLDocumentInfo]? = nil,
+                      diagnostics: [YAMLDiagnostic]? = nil, _ move: (inout RawNode) -> Void) -> YAMLFile {
+        let moved = nodes.withUnsafeBufferPointer { buf in
+            buf.map { n -> RawNode in
+                var n = n
+                move(&n)
+                return n
+            }
+        }
+        return YAMLFile(path: path ?? self.path, byteCount: byteCount, documents: documents ?? self.documents,
+                        diagnostics: diagnostics ?? self.diagnostics, nodes: FrozenBuffer(moved),
+                        children: children.withUnsafeBufferPointer { FrozenBuffer(Array($0)) },
+                        arena: arena.withUnsafeBufferPointer { FrozenBuffer(Array($0)) }, tags: tags)
+    }
+
     /// A copy of this file in which every node reports `position` in the file `path`.
     ///
     /// Used for resources an install renders (implied resources): their YAML is generated, but a
     /// finding about them must point at the install setting that renders them.
     func relocated(to path: String, at position: SourcePosition) -> YAMLFile {
         let line = UInt32(clamping: position.line), column = UInt32(clamping: position.column)
-        let moved = nodes.withUnsafeBufferPointer { buf in
-            buf.map { n -> RawNode in
-                var n = n
-                n.line = line
-                n.column = column
-                return n
-            }
+        return repositioned(path: path, documents: documents.map { YAMLDocumentInfo(root: $0.root, position: position) },
+                            diagnostics: []) { n in
+            n.line = line
+            n.column = column
         }
-        // Every YAMLFile owns (and frees) its buffers, so the copy gets buffers of its own.
-        return YAMLFile(path: path, byteCount: 0,
-                        documents: documents.map { YAMLDocumentInfo(root: $0.root, position: position) },
-                        diagnostics: [], nodes: FrozenBuffer(moved),
-                        children: children.withUnsafeBufferPointer { FrozenBuffer(Array($0)) },
-                        arena: arena.withUnsafeBufferPointer { FrozenBuffer(Array($0)) }, tags: tags)
     }
 }
 

@@ -57,18 +57,14 @@ public struct EmbeddedYAML: Sendable {
     static func shift(_ f: YAMLFile, lines: Int, columns: Int) -> YAMLFile {
         let dl = UInt32(max(0, lines)), dc = UInt32(max(0, columns))
         func move(_ p: SourcePosition) -> SourcePosition { SourcePosition(line: p.line + lines, column: p.column + columns) }
-        let nodes = f.nodes.map { n -> RawNode in
-            var m = n
-            m.line += dl
-            m.column += dc
-            return m
-        }
         let docs = f.documents.map { YAMLDocumentInfo(root: $0.root, position: move($0.position)) }
         let diags = f.diagnostics.map {
             YAMLDiagnostic(kind: $0.kind, message: $0.message, position: move($0.position),
                            related: $0.related.map(move), nodeIndex: $0.nodeIndex)
         }
-        return YAMLFile(path: f.path, byteCount: f.byteCount, documents: docs, diagnostics: diags,
-                        nodes: nodes, children: f.children, arena: f.arena, tags: f.tags)
+        return f.repositioned(documents: docs, diagnostics: diags) { n in
+            n.line += dl
+            n.column += dc
+        }
     }
 }
