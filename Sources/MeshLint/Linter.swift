@@ -58,17 +58,21 @@ public struct LintReport: Sendable {
     public let graph: MeshGraph
     /// Findings in report order (file, line, column, rule).
     public let findings: [Finding]
+    /// The rule documentation the run used (reporters take rule names, levels and help text
+    /// from it).
+    public let ruleBook: RuleBook
 
     /// A report of `findings` (kept in the order given) over `set`, with the graph the rules read.
-    public init(set: ConfigSet, graph: MeshGraph, findings: [Finding]) {
+    public init(set: ConfigSet, graph: MeshGraph, findings: [Finding], ruleBook: RuleBook = .builtin) {
         self.set = set
         self.graph = graph
         self.findings = findings
+        self.ruleBook = ruleBook
     }
 
     /// The same report with only the findings for which `isIncluded` is true.
     public func filtered(_ isIncluded: (Finding) -> Bool) -> LintReport {
-        LintReport(set: set, graph: graph, findings: findings.filter(isIncluded))
+        LintReport(set: set, graph: graph, findings: findings.filter(isIncluded), ruleBook: ruleBook)
     }
 
     /// Counts of files, resources and findings per severity.
@@ -100,6 +104,8 @@ public struct LintReport: Sendable {
 public struct Linter: Sendable {
     /// The rules this linter may run.
     public let rules: [any Rule]
+    /// Where rule names and default severities come from (the compiled-in `Rules/` by default).
+    public let ruleBook: RuleBook
     /// Per-rule settings by code; they take precedence over the configuration's `rules`.
     public let settings: [String: RuleSetting]
     /// When set, only these rule codes run.
@@ -112,8 +118,10 @@ public struct Linter: Sendable {
     /// A linter over `rules` (all built-in rules by default). Settings and `only` accept codes
     /// or names; unknown ones throw.
     public init(rules: [any Rule] = BuiltinRules.all, settings: [String: RuleSetting] = [:],
-                only: [String]? = nil, configuration: LintConfiguration? = nil) throws(LintError) {
+                only: [String]? = nil, configuration: LintConfiguration? = nil,
+                ruleBook: RuleBook = .builtin) throws(LintError) {
         self.rules = rules
+        self.ruleBook = ruleBook
         var s: [String: RuleSetting] = [:]
         for (k, v) in settings { s[try Self.resolve(k)] = v }
         self.settings = s
@@ -129,6 +137,7 @@ public struct Linter: Sendable {
 
     private init(copying other: Linter, configuration: LintConfiguration?) {
         rules = other.rules
+        ruleBook = other.ruleBook
         settings = other.settings
         only = other.only
         self.configuration = configuration
@@ -152,7 +161,7 @@ public struct Linter: Sendable {
     }
 
     func descriptor(for code: String, settings: [String: RuleSetting]) -> RuleDescriptor? {
-        let doc = RuleCatalog.doc(code)
+        let doc = ruleBook.doc(code)
         var severity = doc?.severity ?? .error
         switch settings[code] {
         case .off?: return nil
@@ -178,7 +187,7 @@ public struct Linter: Sendable {
         }
         let suppression = Suppression(set: set, configuration: config)
         findings = findings.filter { !suppression.suppresses($0) }.sorted(by: Finding.reportOrder)
-        return LintReport(set: set, graph: graph, findings: findings)
+        return LintReport(set: set, graph: graph, findings: findings, ruleBook: ruleBook)
     }
 
     /// Problems of the configuration file as findings of MC001/MC002/MC005 (when those run).

@@ -74,6 +74,9 @@ struct Lint: ParsableCommand {
     @Option(help: "Colour in text output: auto (on a terminal), always or never.")
     var color: String = "auto"
 
+    @Option(name: .customLong("rules"), help: "Read rule documentation (names, default severities) from this Rules/ directory instead of the built-in one.")
+    var rulesDirectory: String?
+
     /// Set by the entry point when `--only-changed` is followed by another option rather than
     /// by file names (see `preprocess`): the changed files are then among the positional paths.
     @Flag(name: .customLong("only-changed-in-paths"), help: .hidden)
@@ -92,11 +95,12 @@ struct Lint: ParsableCommand {
             roots = paths.filter { Self.isDirectory($0) }
             changed = paths.filter { !Self.isDirectory($0) }
         }
+        let ruleBook = try loadRuleBook(rulesDirectory)
         let linter: Linter
         let baselineFilter: Baseline?
         do {
             let configuration = try config.map { path throws(LintError) in try LintConfiguration(contentsOfFile: path) }
-            linter = try Linter(only: only, configuration: configuration)
+            linter = try Linter(only: only, configuration: configuration, ruleBook: ruleBook)
             baselineFilter = writeBaseline == nil ? try baseline.map { path throws(LintError) in try Baseline(contentsOfFile: path) } : nil
         } catch {
             throw UsageError(description: error.description)
@@ -136,11 +140,21 @@ struct InputError: Error {
     let format: Format
 }
 
+/// The rule documentation for `--rules DIR` (the built-in one without it); a bad directory is
+/// a usage error.
+func loadRuleBook(_ directory: String?) throws -> RuleBook {
+    guard let directory else { return .builtin }
+    do { return try RuleBook.load(directory: directory) } catch { throw UsageError(description: error.description) }
+}
+
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List every rule: code, name, default severity and summary.")
 
+    @Option(name: .customLong("rules"), help: "Read rule documentation from this Rules/ directory instead of the built-in one.")
+    var rulesDirectory: String?
+
     func run() throws {
-        let docs = RuleCatalog.docs
+        let docs = try loadRuleBook(rulesDirectory).docs
         let nameWidth = docs.map(\.name.count).max() ?? 10
         for d in docs {
             let name = d.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
@@ -156,9 +170,13 @@ struct Explain: ParsableCommand {
     @Argument(help: "Rule code (MC401) or name (cross-cluster-port).")
     var rule: String
 
+    @Option(name: .customLong("rules"), help: "Read rule documentation from this Rules/ directory instead of the built-in one.")
+    var rulesDirectory: String?
+
     func run() throws {
-        guard let d = RuleCatalog.doc(rule) else {
-            let candidates = RuleCatalog.docs.flatMap { [$0.code, $0.name] }
+        let book = try loadRuleBook(rulesDirectory)
+        guard let d = book.doc(rule) else {
+            let candidates = book.docs.flatMap { [$0.code, $0.name] }
             let hint = Suggest.nearest(rule, in: candidates).map { " (did you mean \($0)?)" } ?? ""
             throw UsageError(description: "unknown rule '\(rule)'\(hint); `meshlint rules` lists them")
         }

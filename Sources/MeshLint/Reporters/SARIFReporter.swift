@@ -20,7 +20,7 @@ public enum SARIFReporter {
     public static func render(_ report: LintReport) -> String {
         var rules: [JSONWriter.Value] = []
         var ruleIndex: [String: Int] = [:]
-        for d in RuleCatalog.docs {
+        for d in report.ruleBook.docs {
             ruleIndex[d.code] = rules.count
             rules.append(rule(d))
         }

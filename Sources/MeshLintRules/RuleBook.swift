@@ -1,0 +1,58 @@
+import Foundation
+import MeshLintCore
+
+/// The rule documentation a run uses: names, default severities and prose. Normally the
+/// documents compiled into the library (``builtin``); `meshlint --rules DIR` reads a `Rules/`
+/// directory instead, so rule authors (and teams with their own defaults) can use edited
+/// documents without rebuilding.
+public struct RuleBook: Sendable {
+    /// Every document, sorted by code.
+    public let docs: [RuleDoc]
+
+    /// The documentation compiled into the library from `Rules/*.yaml`.
+    public static let builtin = RuleBook(docs: RuleCatalog.docs)
+
+    public init(docs: [RuleDoc]) {
+        self.docs = docs.sorted { $0.code < $1.code }
+    }
+
+    /// The doc for a code (`MC401`) or name (`cross-cluster-port`), case-insensitively.
+    public func doc(_ codeOrName: String) -> RuleDoc? {
+        let key = codeOrName.lowercased()
+        return docs.first { $0.code.lowercased() == key || $0.name.lowercased() == key }
+    }
+
+    /// Why a `Rules/` directory could not be used.
+    public struct LoadError: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads every `*.yaml` file of `directory` as a rule document. Documents replace the
+    /// built-in ones with the same code; rules without a document in the directory keep their
+    /// built-in one. A document for a code no rule implements, or one that does not parse, is
+    /// an error.
+    public static func load(directory: String, over base: RuleBook = .builtin) throws(LoadError) -> RuleBook {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
+        } catch {
+            throw LoadError(description: "\(directory): cannot read the rules directory: \((error as NSError).localizedDescription)")
+        }
+        guard !names.isEmpty else { throw LoadError(description: "\(directory): no rule documents (*.yaml) in it") }
+        var byCode: [String: RuleDoc] = [:]
+        for d in base.docs { byCode[d.code] = d }
+        for name in names {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw LoadError(description: "\(path): cannot read")
+            }
+            let doc: RuleDoc
+            do { doc = try RuleDoc.parse(text, source: path) } catch { throw LoadError(description: "\(error)") }
+            guard BuiltinRules.rule(doc.code) != nil else {
+                throw LoadError(description: "\(path): documents \(doc.code), which no meshlint rule implements")
+            }
+            byCode[doc.code] = doc
+        }
+        return RuleBook(docs: Array(byCode.values))
+    }
+}
