@@ -208,6 +208,17 @@ final class YAMLLoaderTests: XCTestCase {
         XCTAssertEqual(f.roots.first?["kind"]?.scalar, "Namespace")
     }
 
+    func testDeepNestingIsBoundedAndKeepsEarlierDocuments() {
+        let deep = "kind: Namespace\nmetadata: {name: first}\n---\na: " + String(repeating: "[", count: 50_000)
+            + String(repeating: "]", count: 50_000) + "\n"
+        let f = parse(deep)
+        XCTAssertEqual(f.diagnostics.map(\.kind), [.tooDeep])
+        XCTAssertEqual(f.diagnostics.first?.position.line, 4)
+        XCTAssertEqual(f.documents.count, 1, "the document before the deep one is kept")
+        let ok = parse(String(repeating: "[", count: 900) + String(repeating: "]", count: 900))
+        XCTAssertEqual(ok.diagnostics, [], "nesting below the limit parses")
+    }
+
     func testTooLarge() {
         let f = YAMLParser.parse(bytes: Array(repeating: UInt8(ascii: "a"), count: 100), path: "big.yaml",
                                  limits: YAMLLimits(maxFileBytes: 10))

@@ -6,10 +6,15 @@ public struct YAMLLimits: Sendable {
     public var maxFileBytes: Int
     /// Nodes that alias expansion may add to one document before it is rejected (alias bombs).
     public var maxAliasExpansion: UInt64
+    /// Collections nested deeper than this stop the parse of the file. Kubernetes objects nest a
+    /// few dozen levels; libyaml's scanner slows down quadratically with flow nesting depth, so
+    /// a hostile `[[[[…]]]]` would otherwise take minutes.
+    public var maxDepth: Int
 
-    public init(maxFileBytes: Int = 64 << 20, maxAliasExpansion: UInt64 = 200_000) {
+    public init(maxFileBytes: Int = 64 << 20, maxAliasExpansion: UInt64 = 200_000, maxDepth: Int = 1_000) {
         self.maxFileBytes = maxFileBytes
         self.maxAliasExpansion = maxAliasExpansion
+        self.maxDepth = maxDepth
     }
 }
 
@@ -135,9 +140,18 @@ private struct TreeBuilder {
                 return
             }
             let done = event.type == YAML_STREAM_END_EVENT
+            let mark = event.start_mark
             handle(&event)
             yaml_event_delete(&event)
             if done { return }
+            if stack.count > limits.maxDepth {
+                diagnostics.append(YAMLDiagnostic(
+                    kind: .tooDeep,
+                    message: "collections are nested more than \(limits.maxDepth) levels deep here; the rest of the file was not parsed",
+                    position: SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1),
+                    related: nil, nodeIndex: nil))
+                return
+            }
         }
     }
 

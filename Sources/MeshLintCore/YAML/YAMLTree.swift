@@ -55,7 +55,7 @@ public struct YAMLDocumentInfo: Sendable {
 public struct YAMLDiagnostic: Sendable, Hashable {
     /// What kind of problem this is.
     public enum Kind: String, Sendable {
-        case syntax, duplicateKey, binary, tooLarge, aliasExpansion, unreadable, encoding
+        case syntax, duplicateKey, binary, tooLarge, aliasExpansion, tooDeep, unreadable, encoding
     }
     public let kind: Kind
     public let message: String

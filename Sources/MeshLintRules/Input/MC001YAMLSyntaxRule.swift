@@ -10,10 +10,11 @@ struct YAMLSyntaxRule: Rule {
         for file in context.set.files {
             let cluster = context.clusterIndex(ofFile: file.path)
             for d in file.diagnostics where d.kind != .duplicateKey {
+                let what = d.kind == .aliasExpansion ? "the anchor the alias refers to" : "context starts here"
                 out.append(context.finding(message(for: d), file: file.path, position: d.position, cluster: cluster,
                                            related: d.related.map {
                                                [RelatedLocation(cluster: cluster.map(context.clusterName), file: file.path,
-                                                                line: $0.line, column: $0.column, message: "context starts here")]
+                                                                line: $0.line, column: $0.column, message: what)]
                                            } ?? []))
             }
         }
@@ -37,6 +38,8 @@ struct YAMLSyntaxRule: Rule {
             return "\(d.message). Split it or raise the limit."
         case .aliasExpansion:
             return "\(d.message). Write the repeated content out or reduce the aliasing."
+        case .tooDeep:
+            return "\(d.message). No Kubernetes object nests this deep; the file is probably generated wrongly or hostile."
         case .unreadable:
             return d.message
         case .duplicateKey:

@@ -104,5 +104,7 @@ struct InvalidValueTypeRule: Rule {
         }
     }
 
-    private func quoted(_ n: YAMLNode) -> String { "\"\(n.scalar ?? "")\"" }
+    private func quoted(_ n: YAMLNode) -> String {
+        n.isScalar ? "\"\(n.scalar ?? "")\"" : "one string (for structured data, a JSON string)"
+    }
 }
