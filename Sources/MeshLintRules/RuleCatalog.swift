@@ -40,6 +40,7 @@ public enum BuiltinRules {
         InvalidCIDRRule(),
         RemoteSecretMissingLabelRule(),
         RemoteSecretUnknownClusterRule(),
+        RemoteSecretMissingRule(),
         ClusterNameMismatchRule(),
         NetworkMismatchRule(),
         MeshIDMismatchRule(),
