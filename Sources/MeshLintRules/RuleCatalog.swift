@@ -41,6 +41,7 @@ public enum BuiltinRules {
         RemoteSecretMissingLabelRule(),
         RemoteSecretUnknownClusterRule(),
         RemoteSecretMissingRule(),
+        RemoteSecretInvalidRule(),
         ClusterNameMismatchRule(),
         NetworkMismatchRule(),
         MeshIDMismatchRule(),
