@@ -40,6 +40,8 @@ public enum BuiltinRules {
         InvalidCIDRRule(),
         RemoteSecretMissingLabelRule(),
         RemoteSecretUnknownClusterRule(),
+        RemoteSecretMissingRule(),
+        RemoteSecretInvalidRule(),
         ClusterNameMismatchRule(),
         NetworkMismatchRule(),
         MeshIDMismatchRule(),

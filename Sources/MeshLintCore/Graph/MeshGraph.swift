@@ -26,6 +26,8 @@ public final class MeshGraph: Sendable {
     /// Cross-cluster traffic: implied resources, DestinationRules, gateways, `.global`
     /// ServiceEntries, cluster DNS (see `TrafficIndex`).
     public let traffic: TrafficIndex
+    /// Control-plane roles and the remote secrets each primary must hold (Graph/Identity).
+    public let discovery: DiscoveryPlan
 
     public init(set: ConfigSet) {
         self.set = set
@@ -52,6 +54,7 @@ public final class MeshGraph: Sendable {
         self.trust = TrustIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
         self.cidrIndex = CIDRIndex(set: set, facts: facts, byClusterKind: by)
         self.traffic = TrafficIndex(set: set, facts: facts)
+        self.discovery = DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic)
     }
 
     /// Resources of `kind` in one cluster.

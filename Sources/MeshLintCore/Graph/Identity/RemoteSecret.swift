@@ -57,8 +57,9 @@ public struct RemoteSecret: Sendable {
     static let notRemoteSecretNames: Set<String> = ["istio-kubeconfig"]
 
     /// Recognises and reads a remote secret; nil for any other Secret. A Secret found by its
-    /// content only counts in the Istio namespace (`istioNamespace`): kubeconfigs elsewhere
-    /// belong to other tools (Cluster API `<cluster>-kubeconfig`, Flux, Argo CD).
+    /// content only counts in the Istio namespace (`istioNamespace`), or elsewhere when labelled
+    /// `istio/multiCluster: "true"`: other kubeconfigs belong to other tools (Cluster API
+    /// `<cluster>-kubeconfig`, Flux, Argo CD).
     static func read(_ r: Resource, istioNamespace: String = "istio-system") -> RemoteSecret? {
         guard r.kind == "Secret", !notRemoteSecretNames.contains(r.name) else { return nil }
         var evidence = Set<Evidence>()
@@ -73,7 +74,9 @@ public struct RemoteSecret: Sendable {
         let byDeclaration = !evidence.isEmpty
         // Service-account tokens, TLS and docker secrets never hold a kubeconfig for istiod.
         if !byDeclaration, let t = r.root["type"]?.text, t != "Opaque" { return nil }
-        if !byDeclaration, r.namespace != istioNamespace { return nil }
+        // Outside the Istio namespace only when labelled for istiod: a hand-made remote secret
+        // created without `-n istio-system` (MC204 reports the namespace).
+        if !byDeclaration, r.namespace != istioNamespace, r.label("istio/multiCluster")?.value != "true" { return nil }
 
         var entries: [Entry] = []
         var seenKeys = Set<String>()

@@ -1,0 +1,165 @@
+/// One reason istiod cannot use a remote secret or one of its kubeconfigs (SPEC §2 MC204).
+public struct RemoteSecretDefect: Sendable {
+    /// What is wrong.
+    public enum Kind: Sendable {
+        /// `metadata.namespace` is not the Istio namespace of the holder (istiod watches only its own).
+        case wrongNamespace(expected: String)
+        /// The key is the holder's own cluster ID (istiod ignores it).
+        case ownCluster
+        /// The `data` value is not base64 of UTF-8 text.
+        case undecodable(String)
+        /// The value is empty.
+        case empty
+        /// The kubeconfig does not parse, or is not a mapping.
+        case malformed(String)
+        /// No `clusters[].cluster.server` (or an empty one).
+        case noServer
+        /// The server is loopback, unspecified or `localhost`: from istiod's pod that is the pod itself.
+        case loopbackServer(server: String, host: String, what: String)
+        /// The server is the in-cluster API name (`kubernetes.default.svc`), which resolves to
+        /// the holder's own API server.
+        case inClusterServer(server: String, host: String)
+        /// The server lies in the target's pod or service CIDR, which the holder cannot reach.
+        case serverInTargetRange(server: String, host: String, range: CIDRSource)
+        /// No user entry carries credentials.
+        case noCredentials
+    }
+
+    /// What is wrong.
+    public let kind: Kind
+    /// The secret.
+    public let secret: RemoteSecret
+    /// The data/stringData entry, for problems of one kubeconfig.
+    public let entry: RemoteSecret.Entry?
+    /// The cluster the entry is for, when its key (or the secret's annotation/name) resolves.
+    public let target: Int?
+    /// The cluster holding the secret (where istiod reads it).
+    public let holder: Int
+    /// The most specific place at fault.
+    public let location: SourceLocation
+    /// Dotted path in the Secret (into the kubeconfig for its nodes).
+    public let fieldPath: String
+}
+
+/// How a kubeconfig `server` host can be reached from another cluster's istiod.
+public enum KubeconfigServerHost {
+    /// A description when `host` only ever reaches the local machine: `localhost`, `*.localhost`,
+    /// 127.0.0.0/8, `::1` (also IPv4-mapped), or the unspecified address.
+    public static func loopback(_ host: String) -> String? {
+        let h = host.hasSuffix(".") ? String(host.dropLast()) : host
+        if h == "localhost" || h.hasSuffix(".localhost") { return "localhost" }
+        guard case .success(let ip) = IPAddress.parse(h) else { return nil }
+        switch ip.family {
+        case .v4:
+            if ip.value >> 24 == 127 { return "a loopback address (127.0.0.0/8)" }
+            if ip.value == 0 { return "the unspecified address" }
+        case .v6:
+            if ip.value == 1 { return "the IPv6 loopback address" }
+            if ip.value == 0 { return "the unspecified address" }
+            if ip.value >> 32 == 0xFFFF, (ip.value & 0xFFFF_FFFF) >> 24 == 127 { return "a loopback address (IPv4-mapped 127.0.0.0/8)" }
+        }
+        return nil
+    }
+
+    /// True for the in-cluster names of the Kubernetes API (`kubernetes`, `kubernetes.default`,
+    /// `kubernetes.default.svc[.<domain>]`): inside a pod they reach that pod's own cluster.
+    public static func isInClusterName(_ host: String) -> Bool {
+        host == "kubernetes" || host == "kubernetes.default" || host == "kubernetes.default.svc"
+            || host.hasPrefix("kubernetes.default.svc.")
+    }
+}
+
+extension MeshGraph {
+    /// Every defect of every remote secret, per holding cluster (a shared file's secret is
+    /// checked once per cluster; callers dedupe by location).
+    public func remoteSecretDefects() -> [RemoteSecretDefect] {
+        let id = identity
+        var out: [RemoteSecretDefect] = []
+        var targetsBySecret = Array(repeating: Set<Int>(), count: id.remoteSecrets.count)
+        for e in id.remoteSecretEdges where e.secret < targetsBySecret.count { targetsBySecret[e.secret].insert(e.target) }
+        for (si, s) in id.remoteSecrets.enumerated() {
+            let holder = s.holder
+            let f = facts[holder]
+            let refs = id.references(ofSecret: si)
+            func add(_ kind: RemoteSecretDefect.Kind, _ entry: RemoteSecret.Entry?, _ target: Int?, _ loc: SourceLocation, _ path: String) {
+                out.append(RemoteSecretDefect(kind: kind, secret: s, entry: entry, target: target, holder: holder, location: loc, fieldPath: path))
+            }
+            if let ns = s.resource.metadata?["namespace"], let v = ns.text, v != f.istioNamespace {
+                add(.wrongNamespace(expected: f.istioNamespace), nil, targetsBySecret[si].min(),
+                    SourceLocation(ns), "metadata.namespace")
+            }
+            let ownID = id.clusterID(holder, facts: f)?.value
+            let secretTarget = targetsBySecret[si]
+            for entry in s.entries {
+                let ref = refs.first { $0.kind == .secretKey && $0.name.node == entry.key.node }
+                var target = ref?.target
+                if target == nil, s.entries.count == 1, secretTarget.count == 1 { target = secretTarget.first }
+                if entry.key.value == ownID || ref?.target == holder {
+                    add(.ownCluster, entry, holder, SourceLocation(entry.key.node), entry.fieldPath)
+                    continue
+                }
+                if let problem = entry.decodeProblem {
+                    add(.undecodable(problem), entry, target, SourceLocation(entry.value), entry.fieldPath)
+                    continue
+                }
+                if entry.value.isNull || (entry.value.text.map { $0.allSatisfy(\.isWhitespace) } ?? false) {
+                    add(.empty, entry, target, SourceLocation(entry.key.node), entry.fieldPath)
+                    continue
+                }
+                guard let kc = entry.kubeconfig else {
+                    add(.malformed("the value is not a string"), entry, target, SourceLocation(entry.value), entry.fieldPath)
+                    continue
+                }
+                if let err = kc.syntaxError {
+                    add(.malformed(err.message), entry, target,
+                        SourceLocation(file: entry.value.file.path, line: err.position.line, column: err.position.column), entry.fieldPath)
+                    continue
+                }
+                serverDefects(kc, entry: entry, holder: holder, target: target, add: add)
+                if !kc.hasCredentials {
+                    let e = kc.embedded
+                    let node = kc.users.first ?? e.root?.keyNode("users").map(e.locate) ?? entry.key.node
+                    add(.noCredentials, entry, target, SourceLocation(node), entry.fieldPath + (kc.users.isEmpty ? ".users" : ".users[0].user"))
+                }
+            }
+        }
+        return out
+    }
+
+    private func serverDefects(_ kc: Kubeconfig, entry: RemoteSecret.Entry, holder: Int, target: Int?,
+                               add: (RemoteSecretDefect.Kind, RemoteSecret.Entry?, Int?, SourceLocation, String) -> Void) {
+        let e = kc.embedded
+        var servers = 0
+        for (i, item) in (e.root?["clusters"]?.items ?? []).enumerated() {
+            guard let node = item.at("cluster", "server") else { continue }
+            servers += 1
+            let path = "\(entry.fieldPath).clusters[\(i)].cluster.server"
+            let loc = SourceLocation(e.locate(node))
+            guard let text = node.text, !text.allSatisfy(\.isWhitespace), let host = APIServers.host(of: text) else {
+                add(.noServer, entry, target, loc, path)
+                continue
+            }
+            if Placeholder.isTemplate(text) || Placeholder.isTemplate(host) { continue }
+            if let what = KubeconfigServerHost.loopback(host) {
+                add(.loopbackServer(server: text, host: host, what: what), entry, target, loc, path)
+            } else if KubeconfigServerHost.isInClusterName(host) {
+                add(.inClusterServer(server: text, host: host), entry, target, loc, path)
+            } else if let t = target, t != holder, case .success(let ip) = IPAddress.parse(host) {
+                let ranges = cidrIndex.cidrs(t)
+                // Pod IPs are routable between clusters of one network (SPEC: same network);
+                // ClusterIPs never leave their cluster.
+                let sameNetwork = identity.network(t) == identity.network(holder)
+                if let src = ranges.effective(.service).first(where: { $0.value.contains(ip) })
+                    ?? (sameNetwork ? nil : ranges.effective(.pod).first(where: { $0.value.contains(ip) })) {
+                    add(.serverInTargetRange(server: text, host: host, range: src), entry, target, loc, path)
+                }
+            }
+        }
+        if servers == 0 {
+            let first = e.root?["clusters"]?.items.first
+            let node = first.map { ($0.keyNode("cluster") ?? $0) }.map(e.locate)
+                ?? e.root?.keyNode("clusters").map(e.locate) ?? entry.key.node
+            add(.noServer, entry, target, SourceLocation(node), entry.fieldPath + ".clusters")
+        }
+    }
+}
