@@ -282,7 +282,13 @@ public struct IdentityGraph: Sendable {
                     return s.hasSuffix(suffix) && !s.hasPrefix("*")
                 }
             }
-            if usesGlobal || (!ed && facts[c].isMultiClusterEnabled) { m.insert(.replicatedGateways) }
+            // A 1.1–1.9 gateway install (multiCluster.enabled) that no remote secret ties to
+            // endpoint discovery is a replicated control plane too, even when it only receives
+            // `.global` traffic and calls nobody.
+            let tiedByRemoteSecrets = !secretsByHolder[c].isEmpty || !referencesByTarget[c].isEmpty
+            if usesGlobal || (facts[c].isMultiClusterEnabled && (!ed || !tiedByRemoteSecrets)) {
+                m.insert(.replicatedGateways)
+            }
             models.append(m)
         }
         self.models = models
