@@ -24,6 +24,9 @@ public final class MeshGraph: Sendable {
     /// Cross-cluster traffic: implied resources, DestinationRules, gateways, `.global`
     /// ServiceEntries, cluster DNS (see `TrafficIndex`).
     public let traffic: TrafficIndex
+    /// Gateway workloads, SNI rewrite filters and the deployment model, for the checks that a
+    /// cluster receiving cross-cluster traffic can take it in (see `IngressIndex`).
+    public let ingress: IngressIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -48,7 +51,9 @@ public final class MeshGraph: Sendable {
         self.bySetName = setNames
         self.trust = TrustIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
         self.cidrIndex = CIDRIndex(set: set, facts: facts, byClusterKind: by)
-        self.traffic = TrafficIndex(set: set, facts: facts)
+        let traffic = TrafficIndex(set: set, facts: facts)
+        self.traffic = traffic
+        self.ingress = IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
     }
 
     /// Resources of `kind` in one cluster.
