@@ -49,6 +49,8 @@ public enum BuiltinRules {
         IstioMutualShadowedRule(),
         GlobalDNSMissingRule(),
         CrossClusterHostUnresolvedRule(),
+        GlobalSearchDomainMissingRule(),
+        RemoteServiceUnresolvableRule(),
     ]
 
     /// The rule with this code.
