@@ -83,6 +83,20 @@ final class IngressIndexTests: XCTestCase {
         XCTAssertEqual(ingress.routerMode?.value, "standard", "values.gateways.istio-ingressgateway.env")
         XCTAssertTrue(ingress.exposes(15443), "the chart's default ports include 15443")
 
+        let relabelled = graph(["x/iop.yaml": """
+            apiVersion: install.istio.io/v1alpha1
+            kind: IstioOperator
+            metadata: {name: x, namespace: istio-system}
+            spec:
+              components:
+                ingressGateways:
+                - {name: istio-ingressgateway, enabled: true, label: {topology.istio.io/network: network1}}
+                - {name: istio-ingressgateway-internal, enabled: true, label: {app: internal}}
+            """]).ingress.workloads[0]
+        XCTAssertEqual(relabelled.map { $0.labels["istio"] }, ["ingressgateway", "ingressgateway"],
+                       "an IstioOperator component's labels are merged over the ingress chart's defaults")
+        XCTAssertEqual(relabelled[1].labels["app"], "internal")
+
         let b = g.ingress.workloads[cluster(g, "b")]
         XCTAssertEqual(b.map(\.name), ["istio-eastwestgateway"], "profile empty renders no ingress gateway")
         XCTAssertEqual(b[0].labels["topology.istio.io/network"], "network2")

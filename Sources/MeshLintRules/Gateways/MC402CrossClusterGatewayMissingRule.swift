@@ -79,6 +79,15 @@ struct CrossClusterGatewayMissingRule: Rule {
                 return missingServer(a, demand, context, configured: p.server)
             }
             let (node, hint) = selectorMismatch(p.server, workloads)
+            if p.server.gateway.isImplied {
+                // The chart's Gateway selects `istio: ingressgateway`; the relabelled gateway is at fault.
+                let w = workloads.first { $0.name == "istio-ingressgateway" } ?? workloads[0]
+                return Diagnosis(
+                    rank: 1, node: w.node, resource: w.resource, fieldPath: nil,
+                    problem: "its gateway \(w.display) has labels `\(labels(w.labels))`, while \(describe(p.server)) selects `\(labels(p.server.selector))`",
+                    fix: "Keep `istio: ingressgateway` on the ingress gateway's labels (the chart's Gateway selects it), or write a Gateway for \(hosts) that selects the gateway's labels.",
+                    related: [context.related("\(describe(p.server)) selects `\(labels(p.server.selector))`", at: node, cluster: r)])
+            }
             if p.server.gateway.clusterIndex != r {
                 // The Gateway is the config cluster's (primary-remote): the pods to fix are here.
                 let w = workloads.first { $0.labels["istio"] == "eastwestgateway" || $0.labels["topology.istio.io/network"] != nil } ?? workloads[0]

@@ -167,7 +167,8 @@ enum GatewayWorkloadReader {
                 mode = Sourced(t, n, source: "\(i.label) spec.values.gateways.\(egress ? "istio-egressgateway" : "istio-ingressgateway").env")
             }
             out.append(GatewayWorkload(
-                cluster: c, name: g.name, namespace: g.namespace, labels: g.labels, origin: .installDeclaration,
+                cluster: c, name: g.name, namespace: g.namespace, labels: chartLabels(g).merging(g.labels) { _, stated in stated },
+                origin: .installDeclaration,
                 node: g.node, resource: g.resource, install: install, source: g.source, service: g,
                 usesChartPorts: g.ports == nil, routerMode: mode, isEgress: egress))
         }
@@ -198,6 +199,20 @@ enum GatewayWorkloadReader {
             out.append(w)
         }
         return out
+    }
+
+    /// The labels the gateway chart gives a declared gateway before the declaration's own
+    /// (Helm merges maps): every IstioOperator ingress/egress component is rendered from the
+    /// `istio-ingressgateway`/`istio-egressgateway` values, and a Helm values file tunes those
+    /// two gateways; other Helm gateways start from nothing.
+    static func chartLabels(_ g: GatewayService) -> [String: String] {
+        if g.source.contains("components.ingressGateways") || g.name == "istio-ingressgateway" {
+            return GatewayReader.defaultLabels("istio-ingressgateway")
+        }
+        if g.source.contains("components.egressGateways") || g.name == "istio-egressgateway" {
+            return GatewayReader.defaultLabels("istio-egressgateway")
+        }
+        return [:]
     }
 
     /// Profiles whose IstioOperator renders `istio-ingressgateway` without listing it.
