@@ -153,6 +153,36 @@ final class IngressIndexTests: XCTestCase {
         XCTAssertEqual(g.gatewayWorkloads(matching: ["istio": "eastwestgateway"], in: 0).count, 0)
     }
 
+    func testGatewayChartValuesAreWorkloads() {
+        let g = graph([
+            "c1/istiod.yaml": "global:\n  network: network1\n",
+            "c1/eastwest.yaml": """
+            name: istio-eastwestgateway
+            networkGateway: network1
+            labels: {istio: eastwestgateway}
+            service:
+              ports: [{name: tls, port: 15443, targetPort: 15443}]
+            """,
+            "c2/gateway.yaml": """
+            global: {hub: docker.io/istio}
+            name: istio-ingress
+            service: {type: LoadBalancer}
+            env: {ISTIO_META_ROUTER_MODE: sni-dnat}
+            """,
+            "c3/notes.yaml": "owner: team-a\nservice: {tier: gold}\n",
+        ])
+        let c1 = g.ingress.workloads[cluster(g, "c1")]
+        let chart = c1.first { $0.source.hasPrefix("gateway chart values") }!
+        XCTAssertEqual(chart.labels, ["app": "istio-eastwestgateway", "istio": "eastwestgateway", "topology.istio.io/network": "network1"])
+        XCTAssertTrue(chart.exposes(15443))
+        XCTAssertEqual(chart.service?.env["ISTIO_META_REQUESTED_NETWORK_VIEW"]?.value, "network1")
+        let c2 = g.ingress.workloads[cluster(g, "c2")]
+        XCTAssertEqual(c2.map(\.labels["istio"]), ["ingress"], "a gateway chart values file with `global` is no full install")
+        XCTAssertFalse(c2[0].exposes(15443), "the chart's default Service ports are 15021, 80 and 443")
+        XCTAssertEqual(c2[0].routerMode?.value, "sni-dnat")
+        XCTAssertEqual(g.ingress.workloads[cluster(g, "c3")].count, 0)
+    }
+
     func testSNIRewriteFiltersWrittenAndImplied() {
         let g = graph([
             "gke/values.yaml": "global:\n  tag: 1.1.7\n  multiCluster:\n    enabled: true\n",

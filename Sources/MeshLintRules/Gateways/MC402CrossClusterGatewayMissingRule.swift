@@ -66,7 +66,13 @@ struct CrossClusterGatewayMissingRule: Rule {
         }
         // A passthrough server exists but its selector picks no gateway workload of this cluster.
         if let p = a.passthrough.first {
-            let workloads = graph.ingress.workloads[r].filter { !$0.isEgress }
+            var workloads = graph.ingress.workloads[r].filter { !$0.isEgress }
+            if case .crossNetwork = demand.kind {
+                // The ingress gateway a Helm values file is assumed to render says nothing about
+                // east-west gateways, which Helm users install from charts the set may not hold.
+                workloads.removeAll { $0.origin == .installDefault && $0.install?.resource == nil }
+                if workloads.isEmpty && graph.facts[r].installs.contains(where: { $0.resource == nil }) { return nil }
+            }
             if workloads.isEmpty {
                 // Installs describe the cluster's gateways: none runs. Without installs the set
                 // may simply not hold them.

@@ -92,8 +92,16 @@ public final class IngressIndex: Sendable {
         var describes: [Bool] = []
         var discovery = traffic.meshNetworkGateways.contains { !$0.isEmpty }
         for c in set.clusters.indices {
+            var valueDocuments = set.helmValues.filter { $0.clusterIndex == c }.map(\.root)
+            for root in set.unrecognized {
+                switch set.assignments[root.file.path] {
+                case .cluster(c)?, .shared?: valueDocuments.append(root)
+                default: break
+                }
+            }
             let w = GatewayWorkloadReader.read(cluster: c, services: traffic.gatewayServices[c],
                                                deployments: resources("Deployment", c), installs: facts[c].installs)
+                + valueDocuments.compactMap { GatewayWorkloadReader.gatewayChartValues(cluster: c, root: $0) }
             workloads.append(w)
             let envoyFilters = resources("EnvoyFilter", c) + traffic.implied[c].map(\.resource).filter { $0.kind == "EnvoyFilter" }
             filters.append(envoyFilters.compactMap(Self.sniRewriteFilter))
@@ -215,6 +223,43 @@ enum GatewayWorkloadReader {
         return [:]
     }
 
+    /// A values file of the `istio/gateway` Helm chart (1.12+: `name`, `labels`, `service`,
+    /// `env`, `networkGateway`), which is how the docs install east-west gateways with Helm. The
+    /// chart labels the pods `app: <name>`, `istio: <name without istio->` plus `labels`, and
+    /// `networkGateway` adds `topology.istio.io/network`; without `service.ports` the Service
+    /// gets 15021/80/443 only.
+    static func gatewayChartValues(cluster c: Int, root: YAMLNode) -> GatewayWorkload? {
+        guard root.isMapping, root["kind"] == nil else { return nil }
+        let labelsNode = root["labels"], service = root["service"]
+        let network = root["networkGateway"]?.text.flatMap { $0.isEmpty ? nil : $0 }
+        let stated = GatewayReader.stringMap(labelsNode)
+        guard network != nil || (service?.isMapping == true && (labelsNode?.isMapping == true || root["name"]?.text != nil)) else {
+            return nil
+        }
+        let name = root["name"]?.text ?? "istio-eastwestgateway"
+        var labels = ["app": name, "istio": name.hasPrefix("istio-") ? String(name.dropFirst(6)) : name]
+        labels.merge(stated) { _, s in s }
+        if let network { labels["topology.istio.io/network"] = network }
+        let source = "gateway chart values \(root.file.path)"
+        let ports = GatewayReader.ports(service?["ports"])
+        var env = GatewayReader.envMap(root["env"])
+        if let network, env["ISTIO_META_REQUESTED_NETWORK_VIEW"] == nil, let n = root["networkGateway"] {
+            env["ISTIO_META_REQUESTED_NETWORK_VIEW"] = Located(network, n)
+        }
+        var addresses: [Located<String>] = []
+        if let ip = service?["loadBalancerIP"], let t = ip.text, !t.isEmpty { addresses.append(Located(t, ip)) }
+        let gs = GatewayService(
+            cluster: c, name: name, namespace: root["namespace"]?.text ?? "istio-system", labels: labels, resource: nil,
+            node: root["name"] ?? root, type: service?["type"]?.text, ports: ports ?? [], addresses: addresses,
+            source: source, portsKey: service?.keyNode("ports") ?? root.keyNode("service"), portsFieldPath: "service.ports",
+            selector: [:], env: env)
+        return GatewayWorkload(
+            cluster: c, name: name, namespace: gs.namespace, labels: labels, origin: .installDeclaration, node: gs.node,
+            resource: nil, install: nil, source: source, service: gs, usesChartPorts: false,
+            routerMode: env[IngressIndex.routerModeVariable].map { Sourced($0.value, $0.node, source: "\(source) env") },
+            isEgress: false)
+    }
+
     /// Profiles whose IstioOperator renders `istio-ingressgateway` without listing it.
     static let profilesWithIngress: Set<String> = ["default", "demo", "preview"]
 
@@ -231,6 +276,8 @@ enum GatewayWorkloadReader {
                list.items.contains(where: { ($0["name"]?.text ?? name) == name }) { return nil }
             anchor = r.nameNode
         } else {
+            // A values file of the `istio/gateway` chart with a `global` section is no full install.
+            if gatewayChartValues(cluster: c, root: i.root) != nil { return nil }
             guard let v = i.values, v.at("gateways", "enabled")?.bool != false,
                   v.at("gateways", name, "enabled")?.bool != false,
                   v.at("global", "istioRemote")?.bool != true else { return nil }
