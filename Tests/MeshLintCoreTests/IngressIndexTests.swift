@@ -105,6 +105,12 @@ final class IngressIndexTests: XCTestCase {
         XCTAssertEqual(c.map(\.origin), [.installDefault], "1.1–1.4 Helm charts render istio-ingressgateway")
         XCTAssertEqual(g.defaultRouterMode(in: cluster(g, "c")), "sni-dnat")
         XCTAssertEqual(g.defaultRouterMode(in: cluster(g, "a")), "standard")
+        let modes = graph([
+            "v17/iop.yaml": "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata: {name: a}\nspec:\n  tag: 1.7.8\n",
+            "v17mc/iop.yaml": "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata: {name: a}\nspec:\n  tag: 1.7.8\n  values: {global: {multiCluster: {enabled: true}}}\n",
+            "v111/iop.yaml": "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata: {name: a}\nspec:\n  tag: 1.11.4\n",
+        ])
+        XCTAssertEqual(["v17", "v17mc", "v111"].map { modes.defaultRouterMode(in: cluster(modes, $0)) }, ["standard", "sni-dnat", nil])
         XCTAssertEqual(g.ingress.workloads[cluster(g, "d")].count, 0, "disabled in the values")
         XCTAssertTrue(g.ingress.describesGateways[cluster(g, "d")])
     }

@@ -87,9 +87,11 @@ struct SNIRewriteMissingRule: Rule {
         }
         guard let fallback = graph.defaultRouterMode(in: r), fallback != Self.sniDnat else { return nil }
         let w = sorted.first { $0.origin != .serviceObject } ?? sorted[0]
-        let version = graph.facts[r].istioRelease.map { "Istio \($0)" } ?? "these"
+        let release = graph.facts[r].istioRelease
+        let version = release.map { "Istio \($0)" } ?? "these"
+        let condition = release.map { $0 < .v1_8 } == true ? " without `multiCluster.enabled: true`" : ""
         return (w.node, context.finding(
-            "\(name)'s gateway \(w.display), which takes `*.\(suffix)` in, does not set `ISTIO_META_ROUTER_MODE`, and \(version) gateways default to `\(fallback)` router mode; \(why). Add the env `ISTIO_META_ROUTER_MODE: sni-dnat` to the gateway (IstioOperator `k8s.env`, Helm `gateways.istio-ingressgateway.env`).",
+            "\(name)'s gateway \(w.display), which takes `*.\(suffix)` in, does not set `ISTIO_META_ROUTER_MODE`, and \(version) gateways\(condition) default to `\(fallback)` router mode; \(why). Add the env `ISTIO_META_ROUTER_MODE: sni-dnat` to the gateway (IstioOperator `k8s.env`, Helm `gateways.istio-ingressgateway.env`).",
             at: w.node, cluster: w.resource?.isShared == true ? nil : r, resource: w.resource, related: related))
     }
 

@@ -302,14 +302,21 @@ extension MeshGraph {
 }
 
 extension MeshGraph {
-    /// The `ISTIO_META_ROUTER_MODE` the cluster's gateway charts set when nothing is stated:
-    /// `sni-dnat` up to 1.7 (the 1.1–1.4 Helm `gateways` values and the 1.5–1.7 profiles; also
-    /// when the release is unknown), `standard` in 1.8–1.9 (the last charts that render the
-    /// `.global` gateway), nil from 1.10 on (not judged: the legacy resources are no longer rendered).
+    /// The `ISTIO_META_ROUTER_MODE` the cluster's gateways run in when nothing is stated: the
+    /// 1.1–1.4 Helm `gateways` values set `sni-dnat`; from istio/istio#18431 the charts set it only
+    /// with `multiCluster.enabled` (1.5–1.7); from 1.8 (istio/istio#27775) gateways default to
+    /// `standard` and the setting must be explicit; from 1.11 the variable is ignored (nil: not
+    /// judged). An unknown release counts as 1.1–1.7.
     public func defaultRouterMode(in cluster: Int) -> String? {
-        guard let v = facts[cluster].istioRelease else { return "sni-dnat" }
-        if v < .v1_8 { return "sni-dnat" }
-        return v > .v1_9 ? nil : "standard"
+        let f = facts[cluster]
+        let multiCluster = f.isMultiClusterEnabled
+        guard let v = f.istioRelease else {
+            if f.installs.contains(where: { $0.resource == nil }) { return "sni-dnat" }
+            return multiCluster ? "sni-dnat" : nil
+        }
+        if v < .v1_5 { return "sni-dnat" }
+        if v < .v1_8 { return multiCluster ? "sni-dnat" : "standard" }
+        return v > IstioVersion(major: 1, minor: 10) ? nil : "standard"
     }
 
     /// The SNI rewrite EnvoyFilters of `cluster` that reach one of `workloads`: their selector
