@@ -38,6 +38,7 @@ public enum BuiltinRules {
         PodCIDROverlapRule(),
         ServiceCIDROverlapRule(),
         InvalidCIDRRule(),
+        ServiceEntryAddressConflictRule(),
         RemoteSecretMissingLabelRule(),
         RemoteSecretUnknownClusterRule(),
         RemoteSecretMissingRule(),
@@ -48,10 +49,14 @@ public enum BuiltinRules {
         TrustDomainMismatchRule(),
         RootCAMismatchRule(),
         CrossClusterPortRule(),
+        CrossClusterGatewayMissingRule(),
+        SNIRewriteMissingRule(),
         IstioMutualMissingRule(),
         IstioMutualShadowedRule(),
         GlobalDNSMissingRule(),
         CrossClusterHostUnresolvedRule(),
+        GlobalSearchDomainMissingRule(),
+        RemoteServiceUnresolvableRule(),
     ]
 
     /// The rule with this code.

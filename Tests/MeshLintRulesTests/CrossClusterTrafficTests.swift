@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import MeshLint
 
-/// The cross-cluster traffic rules (MC401, MC501, MC502, MC601, MC602) across deployment models:
+/// The cross-cluster traffic rules (MC104, MC401–MC403, MC501, MC502, MC601–MC604) across deployment models:
 /// the seed 001 set-up and the public samples lint clean, the corpus sets give what their
 /// EXPECTED.md lists, and findings carry resource, field path and related locations.
 final class CrossClusterTrafficTests: XCTestCase {
@@ -10,7 +10,7 @@ final class CrossClusterTrafficTests: XCTestCase {
         .deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures")
     static let corpus = packageRoot.appendingPathComponent("Corpus")
-    static let trafficRules = ["MC401", "MC501", "MC502", "MC601", "MC602"]
+    static let trafficRules = ["MC104", "MC401", "MC402", "MC403", "MC501", "MC502", "MC601", "MC602", "MC603", "MC604"]
 
     func lint(_ dir: URL, only: [String] = trafficRules) throws -> LintReport {
         try Linter(only: only).lint(paths: [dir.path], options: LoadOptions(parallel: false))
@@ -82,9 +82,18 @@ final class CrossClusterTrafficTests: XCTestCase {
         ],
         "gateways-global-1.8-misc-broken": [
             "MC601 east east/istio-operator.yaml:16",
+            "MC603 east east/istio-operator.yaml:82",
+            "MC104 east east/serviceentries.yaml:49",
+            "MC104 east east/serviceentries.yaml:76",
+            "MC402 west west/istio-operator.yaml:57",
+            "MC403 west west/istio-operator.yaml:88",
         ],
         "multi-primary-multi-network-broken": [
             "MC401 cluster2 cluster2/expose-services.yaml:13",
+            "MC402 cluster2 cluster2/expose-services.yaml:13",
+        ],
+        "trust-identity-broken": [
+            "MC604 cluster1 cluster1/virtualservices.yaml:9",
         ],
     ]
 

@@ -76,6 +76,25 @@ final class CorpusTests: XCTestCase {
         }
     }
 
+    /// Golden files are regenerated mechanically; EXPECTED.md is the human statement of what
+    /// each set is meant to show (`- MC401 error cluster=east file=east/se.yaml:14 — why`).
+    /// Both must agree on rule, severity, cluster, file and line.
+    func testFindingsMatchTheIntentWrittenInExpectedMd() throws {
+        let pattern = try NSRegularExpression(pattern: #"^- (MC\d+) (\w+) cluster=(\S+) file=(\S+?):(\d+)"#, options: [.anchorsMatchLines])
+        for dir in Self.sets {
+            guard let text = try? String(contentsOf: dir.appendingPathComponent("EXPECTED.md"), encoding: .utf8) else {
+                XCTFail("Corpus/\(dir.lastPathComponent) has no EXPECTED.md")
+                continue
+            }
+            let ns = text as NSString
+            let intended = Set(pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { m in
+                (1...5).map { ns.substring(with: m.range(at: $0)) }.joined(separator: " ")
+            })
+            let actual = Set(try lint(dir).findings.map { "\($0.rule) \($0.severity.rawValue) \($0.cluster ?? "-") \($0.file) \($0.line)" })
+            XCTAssertEqual(actual, intended, "Corpus/\(dir.lastPathComponent): findings differ from EXPECTED.md")
+        }
+    }
+
     func testCorrectSetsHaveNoErrors() throws {
         for dir in Self.sets where dir.lastPathComponent.hasSuffix("-ok") {
             let errors = try lint(dir).findings.filter { $0.severity == .error }

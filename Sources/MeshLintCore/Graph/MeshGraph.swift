@@ -28,6 +28,9 @@ public final class MeshGraph: Sendable {
     public let traffic: TrafficIndex
     /// Control-plane roles and the remote secrets each primary must hold (Graph/Identity).
     public let discovery: DiscoveryPlan
+    /// Gateway workloads, SNI rewrite filters and the deployment model, for the checks that a
+    /// cluster receiving cross-cluster traffic can take it in (see `IngressIndex`).
+    public let ingress: IngressIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -53,8 +56,10 @@ public final class MeshGraph: Sendable {
         self.bySetName = setNames
         self.trust = TrustIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
         self.cidrIndex = CIDRIndex(set: set, facts: facts, byClusterKind: by)
-        self.traffic = TrafficIndex(set: set, facts: facts)
+        let traffic = TrafficIndex(set: set, facts: facts)
+        self.traffic = traffic
         self.discovery = DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic)
+        self.ingress = IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
     }
 
     /// Resources of `kind` in one cluster.

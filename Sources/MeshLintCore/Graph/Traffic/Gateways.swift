@@ -46,6 +46,16 @@ public struct GatewayService: Sendable {
     public let addresses: [Located<String>]
     /// "Service ns/name", "IstioOperator ns/name components.ingressGateways[0]", ...
     public let source: String
+    /// The `ports` key when the ports are written (where a missing port is reported).
+    public let portsKey: YAMLNode?
+    /// Dotted path of the ports list in the declaring object (`spec.ports`,
+    /// `spec.components.ingressGateways[0].k8s.service.ports`, `gateways.<name>.ports`).
+    public let portsFieldPath: String
+    /// `spec.selector` of a Service object (the pods it fronts); empty for install declarations.
+    public let selector: [String: String]
+    /// Environment variables the declaration states for the gateway pods (IstioOperator
+    /// `k8s.env`, Helm `env`), by name.
+    public let env: [String: Located<String>]
 
     /// The port entries that serve `port` (by `port`, else by `targetPort`).
     public func ports(serving port: Int) -> [GatewayServicePort] {
@@ -118,7 +128,8 @@ enum GatewayReader {
             out.append(GatewayService(
                 cluster: cluster, name: s.name, namespace: s.namespace, labels: labels, resource: s, node: s.nameNode,
                 type: s.spec?["type"]?.text, ports: ports(s.spec?["ports"]) ?? [],
-                addresses: externalAddresses(service: s), source: "Service \(s.namespace)/\(s.name)"))
+                addresses: externalAddresses(service: s), source: "Service \(s.namespace)/\(s.name)",
+                portsKey: s.spec?.keyNode("ports"), portsFieldPath: "spec.ports", selector: stringMap(s.spec?["selector"]), env: [:]))
         }
         for i in installs {
             let ns = i.global("istioNamespace")?.text ?? "istio-system"
@@ -137,7 +148,8 @@ enum GatewayReader {
                         cluster: cluster, name: name, namespace: g["namespace"]?.text ?? ns, labels: labels,
                         resource: i.resource, node: g["name"] ?? g, type: svc?["type"]?.text,
                         ports: ports(svc?["ports"]), addresses: addrs,
-                        source: "\(i.label) components.\(kind)[\(idx)]"))
+                        source: "\(i.label) components.\(kind)[\(idx)]",
+                        portsKey: svc?.keyNode("ports"), portsFieldPath: "spec.components.\(kind)[\(idx)].k8s.service.ports", selector: [:], env: envList(g.at("k8s", "env"))))
                 }
             }
             guard let gws = i.values?["gateways"], gws.isMapping else { continue }
@@ -155,9 +167,33 @@ enum GatewayReader {
                 out.append(GatewayService(
                     cluster: cluster, name: name, namespace: g["namespace"]?.text ?? ns, labels: labels,
                     resource: i.resource, node: k, type: g["type"]?.text, ports: ports(g["ports"]), addresses: addrs,
-                    source: "\(i.label) \(i.resource == nil ? "" : "spec.values.")gateways.\(name)"))
+                    source: "\(i.label) \(i.resource == nil ? "" : "spec.values.")gateways.\(name)",
+                    portsKey: g.keyNode("ports"), portsFieldPath: "\(i.resource == nil ? "" : "spec.values.")gateways.\(name).ports", selector: [:], env: envMap(g["env"])))
             }
         }
+        return out
+    }
+
+    /// A mapping of scalar values by key (labels, selectors).
+    static func stringMap(_ node: YAMLNode?) -> [String: String] {
+        var out: [String: String] = [:]
+        for (k, v) in node?.pairs ?? [] { if let key = k.scalar, let val = v.text { out[key] = val } }
+        return out
+    }
+
+    /// A Kubernetes `env` list (`- name: X, value: Y`) by name; entries without a literal value skipped.
+    static func envList(_ node: YAMLNode?) -> [String: Located<String>] {
+        var out: [String: Located<String>] = [:]
+        for e in node?.items ?? [] where e.isMapping {
+            if let name = e["name"]?.text, let v = e["value"], let t = v.text, out[name] == nil { out[name] = Located(t, v) }
+        }
+        return out
+    }
+
+    /// A Helm `env` map (`X: Y`) by name.
+    static func envMap(_ node: YAMLNode?) -> [String: Located<String>] {
+        var out: [String: Located<String>] = [:]
+        for (k, v) in node?.pairs ?? [] { if let name = k.scalar, let t = v.text { out[name] = Located(t, v) } }
         return out
     }
 

@@ -1,0 +1,69 @@
+/// A host a cluster's routing names that, as a DNS name, is a Kubernetes Service
+/// (`name`, `name.namespace`, `name.namespace.svc`, `name.namespace.svc.<domain>`).
+public struct RoutedServiceHost: Sendable {
+    /// The VirtualService or DestinationRule.
+    public let resource: Resource
+    /// The host as written, with its node.
+    public let host: Located<String>
+    /// Dotted path of the host in the resource (`spec.hosts[0]`, `spec.host`).
+    public let fieldPath: String
+    /// The Service the name resolves to.
+    public let serviceName: String
+    /// Its namespace (a short name takes the resource's namespace).
+    public let serviceNamespace: String
+}
+
+extension MeshGraph {
+    /// Hosts the applications of `cluster` resolve through cluster DNS because its routing names
+    /// them: `spec.hosts` of VirtualServices that apply to sidecars (no `gateways`, or `mesh`
+    /// among them) and `spec.host` of DestinationRules. Route destinations are left out: the
+    /// sidecar resolves them from the service registry, not DNS. Wildcards, IP addresses, hosts
+    /// under the global suffix and hosts a ServiceEntry of the cluster defines are skipped, and
+    /// so is any name that is not shaped like a Service name of the cluster's domain.
+    public func routedServiceHosts(in cluster: Int) -> [RoutedServiceHost] {
+        let f = facts[cluster]
+        let suffix = traffic.globalSuffixes[cluster]
+        var entryHosts: [String] = []
+        for se in resources("ServiceEntry", in: cluster) {
+            entryHosts += (se.spec?["hosts"]?.items ?? []).compactMap { $0.text?.lowercased() }
+        }
+        var out: [RoutedServiceHost] = []
+        func consider(_ r: Resource, _ node: YAMLNode, _ path: String) {
+            guard let text = node.text, let svc = Self.serviceName(text, namespace: r.namespace, domain: f.domain) else { return }
+            let h = text.lowercased()
+            guard !IstioHost.isUnder(h, suffix: suffix), !IPAddress.looksLikeAddress(h) else { return }
+            let qualified = "\(svc.name).\(svc.namespace).svc.\(f.domain)"
+            if entryHosts.contains(where: { $0 == h || IstioHost.matches(pattern: $0, host: qualified) }) { return }
+            out.append(RoutedServiceHost(resource: r, host: Located(text, node), fieldPath: path,
+                                         serviceName: svc.name, serviceNamespace: svc.namespace))
+        }
+        for vs in resources("VirtualService", in: cluster) {
+            guard let spec = vs.spec else { continue }
+            let gateways = (spec["gateways"]?.items ?? []).compactMap(\.text)
+            guard gateways.isEmpty || gateways.contains("mesh") else { continue }
+            for (i, h) in (spec["hosts"]?.items ?? []).enumerated() { consider(vs, h, "spec.hosts[\(i)]") }
+        }
+        for dr in resources("DestinationRule", in: cluster) {
+            if let h = dr.spec?["host"] { consider(dr, h, "spec.host") }
+        }
+        return out
+    }
+
+    /// The Service (name, namespace) a host names as a DNS name seen from `namespace`: a short
+    /// name, `name.ns`, `name.ns.svc` or `name.ns.svc.<domain>`; nil for anything else.
+    static func serviceName(_ host: String, namespace: String, domain: String) -> (name: String, namespace: String)? {
+        var h = host.lowercased()
+        while h.hasSuffix(".") { h.removeLast() }
+        guard !h.isEmpty, !h.contains("*") else { return nil }
+        let labels = h.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard labels.allSatisfy({ !$0.isEmpty }) else { return nil }
+        switch labels.count {
+        case 1: return (labels[0], namespace)
+        case 2: return (labels[0], labels[1])
+        default:
+            guard labels[2] == "svc" else { return nil }
+            let rest = labels.dropFirst(3).joined(separator: ".")
+            return rest.isEmpty || rest == domain.lowercased() ? (labels[0], labels[1]) : nil
+        }
+    }
+}
