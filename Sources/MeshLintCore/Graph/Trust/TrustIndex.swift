@@ -84,7 +84,10 @@ public struct TrustIndex: Sendable {
             }
             return CACertFile(key: key, node: node, certificates: certs, error: nil)
         } catch {
-            return CACertFile(key: key, node: node, certificates: [], error: "\(key) does not decode as PEM certificates (\(error))")
+            // The decoder's error names its own source file; say what is wrong in the file instead.
+            let reason = "\(error)".split(separator: ":").first.map { String($0).replacingOccurrences(of: "ASN1Error.", with: "") } ?? "invalid"
+            return CACertFile(key: key, node: node, certificates: [],
+                              error: "\(key) holds a CERTIFICATE block whose body is not a valid DER certificate (\(reason))")
         }
     }
 
