@@ -56,7 +56,7 @@ public final class MeshGraph: Sendable {
         self.bySetName = setNames
         self.trust = TrustIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
         self.cidrIndex = CIDRIndex(set: set, facts: facts, byClusterKind: by)
-        let traffic = TrafficIndex(set: set, facts: facts)
+        let traffic = TrafficIndex(set: set, facts: facts, meshNetworks: identity.meshNetworks)
         self.traffic = traffic
         self.discovery = DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic)
         self.ingress = IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }

@@ -26,7 +26,7 @@ public final class TrafficIndex: Sendable {
     /// Kinds the index reads.
     static let kinds: Set<String> = ["ServiceEntry", "DestinationRule", "Gateway", "Service", "ConfigMap"]
 
-    init(set: ConfigSet, facts: [ClusterFacts]) {
+    init(set: ConfigSet, facts: [ClusterFacts], meshNetworks: [MeshNetworks]) {
         let n = set.clusters.count
         var byKind = Array(repeating: [String: [Resource]](), count: n)
         for r in set.resources where r.clusterIndex < n && Self.kinds.contains(r.kind) {
@@ -93,10 +93,7 @@ public final class TrafficIndex: Sendable {
         self.dns = (0..<n).map { c in
             ClusterDNSConfig.read(configMaps: res("ConfigMap", c), services: res("Service", c), istioNamespace: facts[c].istioNamespace)
         }
-        self.meshNetworkGateways = (0..<n).map { c in
-            MeshNetworkGateways.read(cluster: c, installs: facts[c].installs, configMaps: res("ConfigMap", c),
-                                     istioNamespace: facts[c].istioNamespace)
-        }
+        self.meshNetworkGateways = (0..<n).map { c in MeshNetworkGateways.entries(cluster: c, meshNetworks: meshNetworks) }
     }
 
     /// `meshConfig.rootNamespace` of the cluster's install, else its Istio namespace.
