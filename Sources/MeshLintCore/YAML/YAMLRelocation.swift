@@ -19,6 +19,22 @@ extension YAMLFile {
                         arena: arena.withUnsafeBufferPointer { FrozenBuffer(Array($0)) }, tags: tags)
     }
 
+    /// The same parse with every position (nodes, documents, diagnostics) moved down by
+    /// `lines` and right by `columns`: for text embedded in a scalar of another file.
+    func shifted(lines: Int, columns: Int) -> YAMLFile {
+        let dl = UInt32(max(0, lines)), dc = UInt32(max(0, columns))
+        func move(_ p: SourcePosition) -> SourcePosition { SourcePosition(line: p.line + lines, column: p.column + columns) }
+        let docs = documents.map { YAMLDocumentInfo(root: $0.root, position: move($0.position)) }
+        let diags = diagnostics.map {
+            YAMLDiagnostic(kind: $0.kind, message: $0.message, position: move($0.position),
+                           related: $0.related.map(move), nodeIndex: $0.nodeIndex)
+        }
+        return repositioned(documents: docs, diagnostics: diags) { n in
+            n.line += dl
+            n.column += dc
+        }
+    }
+
     /// A copy of this file in which every node reports `position` in the file `path`.
     ///
     /// Used for resources an install renders (implied resources): their YAML is generated, but a
@@ -96,32 +112,13 @@ public struct ScalarTextLayout: Sendable {
         return SourcePosition(line: firstLine + line, column: (line == 0 ? firstColumn : 1) + column)
     }
 
-    /// The text re-indented and shifted so that parsing it as YAML/JSON gives nodes at their
-    /// real file positions (nil when positions are not mapped or the text holds document
-    /// markers that shifting would change).
-    public func shiftedText() -> String? {
-        guard isMapped, let text = host.scalar else { return nil }
-        let padLines = firstLine - 1
-        let pad = String(repeating: " ", count: max(firstColumn - 1, 0))
-        var out = String(repeating: "\n", count: padLines)
-        var first = true
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("---") || line.hasPrefix("...") || line.hasPrefix("%") { return nil }
-            if !first { out.append("\n") }
-            if !line.isEmpty && (first || host.style == .literal) { out.append(pad) }
-            first = false
-            out.append(contentsOf: line)
-        }
-        return out
-    }
-
-    /// Parses the text as YAML or JSON: at real file positions when they can be mapped, else at
-    /// positions relative to the text (use `locate` to point findings).
+    /// Parses the text as YAML or JSON: at real file positions when they can be mapped (the
+    /// parse is shifted by the text's origin in the file), else at positions relative to the
+    /// text (use `locate` to point findings).
     public func parse() -> YAMLFile {
-        if let shifted = shiftedText() {
-            return YAMLParser.parse(bytes: Array(shifted.utf8), path: host.file.path)
-        }
-        return YAMLParser.parse(bytes: Array((host.scalar ?? "").utf8), path: host.file.path)
+        let parsed = YAMLParser.parse(bytes: Array((host.scalar ?? "").utf8), path: host.file.path)
+        guard isMapped else { return parsed }
+        return parsed.shifted(lines: firstLine - 1, columns: firstColumn - 1)
     }
 
     /// The node to point a finding at for a node of `parse()`: itself when positions are

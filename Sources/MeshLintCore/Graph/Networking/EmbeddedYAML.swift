@@ -44,27 +44,13 @@ public struct EmbeddedYAML: Sendable {
         self.host = host
         let parsed = YAMLParser.parse(bytes: Array(text.utf8), path: host.file.path, limits: limits)
         if mapPositions && host.isScalar && host.style == .literal {
-            let contentColumn = key.map { $0.column + 2 } ?? host.column
-            self.file = Self.shift(parsed, lines: host.line, columns: max(0, contentColumn - 1))
+            // Where the block's first content character stands (one place decides the indent).
+            let origin = ScalarTextLayout(host: host, key: key).position(line: 0, column: 0)
+            self.file = parsed.shifted(lines: origin.line - 1, columns: max(0, origin.column - 1))
             self.exact = true
         } else {
             self.file = parsed
             self.exact = false
-        }
-    }
-
-    /// The same parse with every position moved by `lines` and `columns` (one pass over the nodes).
-    static func shift(_ f: YAMLFile, lines: Int, columns: Int) -> YAMLFile {
-        let dl = UInt32(max(0, lines)), dc = UInt32(max(0, columns))
-        func move(_ p: SourcePosition) -> SourcePosition { SourcePosition(line: p.line + lines, column: p.column + columns) }
-        let docs = f.documents.map { YAMLDocumentInfo(root: $0.root, position: move($0.position)) }
-        let diags = f.diagnostics.map {
-            YAMLDiagnostic(kind: $0.kind, message: $0.message, position: move($0.position),
-                           related: $0.related.map(move), nodeIndex: $0.nodeIndex)
-        }
-        return f.repositioned(documents: docs, diagnostics: diags) { n in
-            n.line += dl
-            n.column += dc
         }
     }
 }
