@@ -58,8 +58,7 @@ public struct TrustIndex: Sendable {
                 return decode(key: key, node: n, pem: text)
             }
             if let n = secret.root.at("data", key), let b64 = n.scalar {
-                let compact = b64.filter { !$0.isWhitespace }
-                guard let data = Data(base64Encoded: compact), let pem = String(data: data, encoding: .utf8) else {
+                guard let bytes = Base64.decode(b64), let pem = String(validating: bytes, as: UTF8.self) else {
                     return CACertFile(key: key, node: n, certificates: [], error: "data.\(key) is not valid base64-encoded PEM")
                 }
                 return decode(key: key, node: n, pem: pem)
