@@ -30,7 +30,7 @@ public enum JSONReporter {
         let clusters: [JSONWriter.Value] = set.clusters.map { c in
             .object([
                 ("name", .string(c.name)),
-                ("network", .optional(graph.identity.network(c.index) ?? graph.networkName(c.index))),
+                ("network", .optional(graph.networkName(c.index))),
                 ("files", .int(set.fileCount(in: c.index))),
                 ("resources", .int(set.resourceCount(in: c.index))),
                 ("clusterName", .optional(graph.clusterID(c.index))),

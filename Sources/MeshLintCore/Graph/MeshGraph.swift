@@ -55,7 +55,8 @@ public final class MeshGraph: Sendable {
         for c in set.clusters { setNames[c.name] = c.index }
         self.bySetName = setNames
         self.trust = TrustIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
-        self.cidrIndex = CIDRIndex(set: set, facts: facts, byClusterKind: by)
+        let identity = self.identity
+        self.cidrIndex = CIDRIndex(set: set, facts: facts, byClusterKind: by) { identity.network($0) ?? facts[$0].network.value }
         let traffic = TrafficIndex(set: set, facts: facts, meshNetworks: identity.meshNetworks)
         self.traffic = traffic
         self.discovery = DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic)
@@ -93,7 +94,9 @@ public final class MeshGraph: Sendable {
     /// The display name of a cluster.
     public func name(_ cluster: Int) -> String { set.clusters[cluster].name }
 
-    /// The cluster's network name (effective value: manifest, then install values, then the
-    /// istio-system Namespace label).
-    public func networkName(_ cluster: Int) -> String? { facts[cluster].network.value }
+    /// The cluster's network: the value its sources agree on (the identity graph's consensus of
+    /// install values, istio-system label, east-west gateway and manifest; MC302 reports the
+    /// disagreements), else the first source that states one. Used for "same network" in every
+    /// rule and reported in the JSON output.
+    public func networkName(_ cluster: Int) -> String? { identity.network(cluster) ?? facts[cluster].network.value }
 }

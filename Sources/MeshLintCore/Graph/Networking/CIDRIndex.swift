@@ -24,8 +24,9 @@ public final class CIDRIndex: Sendable {
     /// pair of roles (pod/pod, pod/service, service/pod, service/service), or per shared node.
     public let overlaps: [CIDROverlap]
 
-    /// Reads every cluster's CIDR sources and sweeps each network for overlaps.
-    init(set: ConfigSet, facts: [ClusterFacts], byClusterKind: [[String: [Int]]]) {
+    /// Reads every cluster's CIDR sources and sweeps each network for overlaps; `network` is the
+    /// cluster's network (clusters with nil share the default network).
+    init(set: ConfigSet, facts: [ClusterFacts], byClusterKind: [[String: [Int]]], network: (Int) -> String?) {
         var clusters: [ClusterCIDRs] = []
         for c in set.clusters.indices {
             var reader = CIDRSourceReader(set: set, cluster: c, facts: facts[c]) { kind in
@@ -39,7 +40,7 @@ public final class CIDRIndex: Sendable {
                                          disagreements: Self.disagreements(sources)))
         }
         self.clusters = clusters
-        self.overlaps = Self.overlaps(clusters, network: { facts[$0].network.value })
+        self.overlaps = Self.overlaps(clusters, network: network)
     }
 
     /// The CIDR facts of one cluster.
