@@ -78,6 +78,7 @@ public final class ConfigSet: Sendable {
     public let manifestProblems: [(node: YAMLNode, message: String)]
 
     let byCluster: [[Int]]
+    let fileCounts: [Int]
 
     init(root: String, files: [YAMLFile], assignments: [String: FileAssignment], clusters: [Cluster],
          resources: [Resource], helmValues: [(clusterIndex: Int, root: YAMLNode)], unrecognized: [YAMLNode],
@@ -97,6 +98,10 @@ public final class ConfigSet: Sendable {
         var by = Array(repeating: [Int](), count: clusters.count)
         for (i, r) in resources.enumerated() where r.clusterIndex < by.count { by[r.clusterIndex].append(i) }
         self.byCluster = by
+        let shared = assignments.values.filter { $0 == .shared }.count
+        var counts = Array(repeating: shared, count: clusters.count)
+        for a in assignments.values { if case .cluster(let i) = a, i < counts.count { counts[i] += 1 } }
+        self.fileCounts = counts
     }
 
     /// Resources of one cluster.
@@ -117,7 +122,7 @@ public final class ConfigSet: Sendable {
 
     /// Number of files that count for a cluster (its own plus shared files).
     public func fileCount(in cluster: Int) -> Int {
-        assignments.values.filter { $0 == .cluster(cluster) || $0 == .shared }.count
+        cluster < fileCounts.count ? fileCounts[cluster] : 0
     }
 
     /// The cluster with this display name.
