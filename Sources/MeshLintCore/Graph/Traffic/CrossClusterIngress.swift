@@ -56,9 +56,12 @@ public struct IngressAssessment: Sendable {
     public let passthrough: [IngressPath]
     /// Passthrough servers with the workloads whose Service exposes the server's port.
     public let working: [IngressPath]
+    /// Gateway API Gateways that take the traffic in (cross-network only): an AUTO_PASSTHROUGH
+    /// listener, or an HBONE listener when the receiving cluster runs ambient workloads.
+    public let gatewayAPI: [GatewayAPINetworkGateway]
 
     /// True when traffic can get in.
-    public var isWorking: Bool { !working.isEmpty }
+    public var isWorking: Bool { !working.isEmpty || !gatewayAPI.isEmpty }
 }
 
 extension IstioHost {
@@ -130,12 +133,15 @@ extension MeshGraph {
     public func assessIngress(of cluster: Int, for kind: IngressDemand.Kind) -> IngressAssessment {
         var candidates: [GatewayServer] = []
         var ports: Set<Int> = [15443]
+        var gatewayAPI: [GatewayAPINetworkGateway] = []
         switch kind {
         case .global(let suffix):
             candidates = traffic.gatewayServers[cluster].filter { s in
                 s.selector["istio"] != "egressgateway" && s.hosts.contains { IstioHost.matches(pattern: $0.value, host: "*.\(suffix)") }
             }
-        case .crossNetwork:
+        case .crossNetwork(let network):
+            let ambient = dataPlane(cluster).hasAmbient
+            gatewayAPI = gatewayAPINetworkGateways(for: network, receiving: cluster).filter { $0.servesPassthrough || (ambient && $0.servesHBONE) }
             var configClusters = [cluster]
             if facts[cluster].role == .remote {
                 configClusters += set.clusters.indices.filter { $0 != cluster && facts[$0].role == .primary }
@@ -155,7 +161,8 @@ extension MeshGraph {
             let exposing = p.workloads.filter { w in p.server.port.map { w.exposes($0.value) } ?? false }
             return exposing.isEmpty ? nil : IngressPath(server: p.server, workloads: exposing)
         }
-        return IngressAssessment(cluster: cluster, candidates: candidates, ports: ports, passthrough: passthrough, working: working)
+        return IngressAssessment(cluster: cluster, candidates: candidates, ports: ports, passthrough: passthrough, working: working,
+                                 gatewayAPI: gatewayAPI)
     }
 }
 

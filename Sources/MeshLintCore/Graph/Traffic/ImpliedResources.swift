@@ -28,6 +28,7 @@ enum ImpliedResources {
         // 1.1–1.4: one `gateways` chart holds the template; 1.5+: the ingress gateway's chart does.
         if install.values?.at("gateways", "enabled")?.bool == false { return [] }
         if !legacyHelm && ingressGatewayDisabled(install) { return [] }
+        if install.profileWithoutIngress != nil && !enablesIngressComponent(install) { return [] }
 
         let suffix = facts.effectiveGlobalSuffix
         let ns = facts.istioNamespace
@@ -152,6 +153,11 @@ enum ImpliedResources {
         return i.values?.at("gateways", "istio-ingressgateway", "enabled")?.bool == false
     }
 
+    /// True when the IstioOperator enables an ingress gateway component by name.
+    static func enablesIngressComponent(_ i: InstallSource) -> Bool {
+        (i.spec?.at("components", "ingressGateways")?.items ?? []).contains { $0["enabled"]?.bool == true }
+    }
+
     static func egressGatewayDisabled(_ i: InstallSource) -> Bool {
         i.values?.at("gateways", "istio-egressgateway", "enabled")?.bool == false
     }
@@ -176,5 +182,19 @@ private extension String {
             out.append(c)
         }
         return out
+    }
+}
+
+extension InstallSource {
+    /// Profiles whose IstioOperator renders no ingress gateway (1.4–1.9 `minimal` and `empty`
+    /// disable `istio-ingressgateway`; `remote` inherits it from `default`).
+    public static let profilesWithoutIngress: Set<String> = ["minimal", "empty"]
+
+    /// The `spec.profile` node when it names a profile that renders no ingress gateway, so the
+    /// 1.1–1.9 `multiCluster.enabled` templates (which live in the ingress gateway's chart)
+    /// render nothing unless a component enables a gateway.
+    public var profileWithoutIngress: YAMLNode? {
+        guard let p = profile, let name = p.text, Self.profilesWithoutIngress.contains(name) else { return nil }
+        return p
     }
 }
