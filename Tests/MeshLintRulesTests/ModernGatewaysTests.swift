@@ -340,6 +340,38 @@ final class ModernGatewaysTests: XCTestCase {
         XCTAssertEqual(implied("  profile: empty\n"), 0)
         XCTAssertEqual(implied("  profile: minimal\n  components:\n    ingressGateways: [{name: istio-ingressgateway, enabled: true}]\n"), 3)
         XCTAssertEqual(implied("  components:\n    ingressGateways: [{name: istio-ingressgateway, enabled: false}]\n"), 0)
+
+        // A control plane without gateway plus a separately installed ingress gateway: the
+        // gateway's install renders the templates only when it sets multiCluster.enabled itself.
+        func separate(_ gatewayValues: String) -> [String] {
+            let report = lint([
+                "c/control-plane.yaml": """
+                apiVersion: install.istio.io/v1alpha1
+                kind: IstioOperator
+                metadata: {name: control-plane, namespace: istio-system}
+                spec:
+                  profile: minimal
+                  tag: 1.8.2
+                  values:
+                    global:
+                      multiCluster: {enabled: true, clusterName: c}
+                """,
+                "c/gateway.yaml": """
+                apiVersion: install.istio.io/v1alpha1
+                kind: IstioOperator
+                metadata: {name: gateway, namespace: istio-system}
+                spec:
+                  profile: empty
+                  components:
+                    ingressGateways: [{name: istio-ingressgateway, enabled: true}]
+                \(gatewayValues)
+                """,
+            ])
+            return report.graph.traffic.implied[0].map { "\($0.install.resource?.name ?? "-") \($0.resource.kind)" }
+        }
+        XCTAssertEqual(separate(""), [])
+        XCTAssertEqual(separate("  values:\n    global:\n      multiCluster: {enabled: true}\n"),
+                       ["gateway Gateway", "gateway EnvoyFilter", "gateway DestinationRule"])
     }
 
     func testMinimalProfileLeavesCrossClusterHostsWithoutMutualTLS() {
@@ -378,5 +410,17 @@ final class ModernGatewaysTests: XCTestCase {
         ]
         let report = lint(files, rules: ["MC501"])
         XCTAssertEqual(report.findings.map { "\($0.rule) \($0.cluster ?? "-")" }, ["MC501 a"], describe(report.findings))
+    }
+}
+
+extension ModernGatewaysTests {
+    func testCrossNetworkEntryPointsNameEveryGatewayOfANetworkWithItsTransport() {
+        var files = Self.primaries(profile: "ambient")
+        files["cluster1/ew.yaml"] = Self.gatewayAPI("network1", cls: "istio-east-west", listener: Self.hbone)
+        files["cluster2/ew.yaml"] = Self.gatewayAPI("network2", listener: Self.passthrough15443)
+        let g = lint(files).graph
+        XCTAssertEqual(g.crossNetworkEntryPoints(for: "network1").map { "\($0.cluster) \($0.transport.rawValue) \($0.port ?? 0)" }, ["0 hbone 15008"])
+        XCTAssertEqual(g.crossNetworkEntryPoints(for: "network2").map { "\($0.cluster) \($0.transport.rawValue) \($0.port ?? 0)" }, ["1 passthrough 15443"])
+        XCTAssertEqual(g.crossNetworkEntryPoints(for: "network3").count, 0)
     }
 }

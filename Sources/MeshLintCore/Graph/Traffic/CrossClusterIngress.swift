@@ -174,3 +174,51 @@ private func isPlaceholder(_ value: String) -> Bool {
     if value.contains("[[") && value.contains("]]") { return true }
     return value.hasPrefix("<") && value.hasSuffix(">")
 }
+
+/// One way into a network for cross-network traffic: an Istio `Gateway` server with TLS
+/// AUTO_PASSTHROUGH on a gateway whose Service exposes its port, or a listener of a Gateway API
+/// east-west gateway (AUTO_PASSTHROUGH or HBONE).
+public struct CrossNetworkEntryPoint: Sendable {
+    /// How traffic crosses: SNI passthrough (sidecars, 15443) or double HBONE (ambient, 15008).
+    public enum Transport: String, Sendable, Hashable {
+        case passthrough
+        case hbone
+    }
+
+    /// The cluster whose pods the gateway reaches.
+    public let cluster: Int
+    /// The network it serves.
+    public let network: String
+    /// How traffic crosses.
+    public let transport: Transport
+    /// The port.
+    public let port: Int?
+    /// Where it is declared (the server or listener).
+    public let node: YAMLNode
+    /// The resource declaring it (Istio or Gateway API Gateway).
+    public let resource: Resource
+}
+
+extension MeshGraph {
+    /// Every gateway that receives cross-network traffic for `network`, whatever the data plane
+    /// that uses it (the question MC402 answers per cluster, and ambient rules ask per transport):
+    /// working Istio AUTO_PASSTHROUGH servers of the network's clusters (or their config cluster)
+    /// and the Gateway API gateways `gatewayAPINetworkGateways` finds.
+    public func crossNetworkEntryPoints(for network: String) -> [CrossNetworkEntryPoint] {
+        var out: [CrossNetworkEntryPoint] = []
+        var seen = Set<YAMLNode>()
+        for c in set.clusters.indices where networkName(c) == network {
+            for p in assessIngress(of: c, for: .crossNetwork(network: network)).working where seen.insert(p.server.node).inserted {
+                out.append(CrossNetworkEntryPoint(cluster: c, network: network, transport: .passthrough, port: p.server.port?.value,
+                                                  node: p.server.node, resource: p.server.gateway))
+            }
+            for g in gatewayAPINetworkGateways(for: network, receiving: c) {
+                for l in g.listeners where seen.insert(l.node).inserted {
+                    out.append(CrossNetworkEntryPoint(cluster: c, network: network, transport: l.isHBONE ? .hbone : .passthrough,
+                                                      port: l.port?.value, node: l.node, resource: g.gateway.resource))
+                }
+            }
+        }
+        return out
+    }
+}
