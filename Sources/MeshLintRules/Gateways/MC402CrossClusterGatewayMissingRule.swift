@@ -242,6 +242,9 @@ struct CrossClusterGatewayMissingRule: Rule {
             return nil
         case .crossNetwork(let network):
             let net = network.isEmpty ? "<network>" : network
+            let wanted = graph.dataPlane(r).mode == .ambient
+                ? "an `istio-east-west` gateway with an HBONE listener"
+                : "an east-west gateway with a Gateway passing `*.local` through on 15443"
             let fix = graph.dataPlane(r).mode == .ambient
                 ? "Install the ambient east-west gateway on \(networkName(network)) (`samples/multicluster/gen-eastwest-gateway.sh --network \(net) --ambient`: a Gateway API Gateway of class `istio-east-west` labelled `topology.istio.io/network: \(net)` with an HBONE listener on 15008)."
                 : "Install an east-west gateway on \(networkName(network)) (`samples/multicluster/gen-eastwest-gateway.sh --network \(net)`, Service port 15443) and apply `samples/multicluster/expose-services.yaml` (Gateway `cross-network-gateway`: 15443, TLS, AUTO_PASSTHROUGH, hosts `*.local`)."
@@ -253,10 +256,10 @@ struct CrossClusterGatewayMissingRule: Rule {
             guard let n = graph.dataPlaneNetwork(r) else {
                 guard let i = facts.installs.first(where: { !$0.isGatewayOnly }) else { return nil }
                 return Diagnosis(rank: 4, node: i.resource?.nameNode ?? i.values?.keyNode("global") ?? i.root, resource: i.resource, fieldPath: nil,
-                                 problem: "no cluster of \(networkName(network)) has an east-west gateway with a Gateway passing `*.local` through on 15443", fix: fix)
+                                 problem: "no cluster of \(networkName(network)) has \(wanted)", fix: fix)
             }
             return Diagnosis(rank: 4, node: n.node, resource: install(of: n.node, facts)?.resource ?? namespaceResource(n.node, graph, r), fieldPath: nil,
-                             problem: "no cluster of \(networkName(network)) has an east-west gateway with a Gateway passing `*.local` through on 15443 (\(n.source))",
+                             problem: "no cluster of \(networkName(network)) has \(wanted) (\(n.source))",
                              fix: fix)
         }
     }
