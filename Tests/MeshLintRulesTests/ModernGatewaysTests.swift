@@ -205,9 +205,12 @@ final class ModernGatewaysTests: XCTestCase {
         let wrongClass = lint(files)
         XCTAssertEqual(keys(wrongClass), ["MC402 cluster2 cluster2/ew.yaml:9"], describe(wrongClass.findings))
 
-        // Sidecar clusters cannot use an HBONE-only gateway.
+        // Sidecar clusters cannot use an HBONE-only gateway; an install without a recorded
+        // profile is not evidence enough that the cluster is sidecar-only.
         var sidecar = Self.primaries()
         for i in 1...2 { sidecar["cluster\(i)/ew.yaml"] = Self.gatewayAPI("network\(i)", cls: "istio-east-west", listener: Self.hbone) }
+        XCTAssertEqual(lint(sidecar).findings, [])
+        for i in 1...2 { sidecar["cluster\(i)/ns.yaml"] = "apiVersion: v1\nkind: Namespace\nmetadata: {name: sample, labels: {istio-injection: enabled}}\n" }
         let sidecarReport = lint(sidecar)
         XCTAssertEqual(sidecarReport.findings.map(\.rule), ["MC402", "MC402"], describe(sidecarReport.findings))
         XCTAssertTrue(sidecarReport.findings[0].message.contains("only has an HBONE listener"), sidecarReport.findings[0].message)

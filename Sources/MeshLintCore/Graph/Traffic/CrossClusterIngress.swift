@@ -140,8 +140,11 @@ extension MeshGraph {
                 s.selector["istio"] != "egressgateway" && s.hosts.contains { IstioHost.matches(pattern: $0.value, host: "*.\(suffix)") }
             }
         case .crossNetwork(let network):
-            let ambient = dataPlane(cluster).hasAmbient
-            gatewayAPI = gatewayAPINetworkGateways(for: network, receiving: cluster).filter { $0.servesPassthrough || (ambient && $0.servesHBONE) }
+            // HBONE serves ambient workloads. A cluster counts as sidecar-only when namespaces
+            // say so; an install alone (whose profile the set may not record) does not.
+            let plane = dataPlane(cluster)
+            let hbone = plane.hasAmbient || plane.sidecar.isEmpty
+            gatewayAPI = gatewayAPINetworkGateways(for: network, receiving: cluster).filter { $0.servesPassthrough || (hbone && $0.servesHBONE) }
             var configClusters = [cluster]
             if facts[cluster].role == .remote {
                 configClusters += set.clusters.indices.filter { $0 != cluster && facts[$0].role == .primary }
