@@ -171,23 +171,13 @@ extension MeshGraph {
     /// control plane cannot see, and are read from the config cluster).
     public func gatewayAPINetworkGateways(for network: String, receiving cluster: Int) -> [GatewayAPINetworkGateway] {
         var out: [GatewayAPINetworkGateway] = []
-        for c in set.clusters.indices {
-            for g in ingress.gatewayAPIGateways[c] {
-                let listeners = g.crossNetworkListeners
-                guard !listeners.isEmpty else { continue }
-                switch g.gatewayClass {
-                case .istio, .eastWest:
-                    guard c == cluster else { continue }
-                    let n = g.networkLabel?.value ?? (g.gatewayClass == .eastWest ? networkName(c) : nil)
-                    if n == network { out.append(GatewayAPINetworkGateway(gateway: g, network: network, listeners: listeners)) }
-                case .remote:
-                    if g.networkLabel?.value == network, !g.addresses.isEmpty {
-                        out.append(GatewayAPINetworkGateway(gateway: g, network: network, listeners: listeners))
-                    }
-                case .waypoint, .other:
-                    continue
-                }
-            }
+        for g in ingress.gatewayAPIGateways[cluster] where g.gatewayClass == .istio || g.gatewayClass == .eastWest {
+            let listeners = g.crossNetworkListeners
+            let n = g.networkLabel?.value ?? (g.gatewayClass == .eastWest ? networkName(cluster) : nil)
+            if !listeners.isEmpty && n == network { out.append(GatewayAPINetworkGateway(gateway: g, network: network, listeners: listeners)) }
+        }
+        for g in ingress.remoteGatewaysByNetwork[network] ?? [] where !g.crossNetworkListeners.isEmpty {
+            out.append(GatewayAPINetworkGateway(gateway: g, network: network, listeners: g.crossNetworkListeners))
         }
         return out
     }

@@ -87,6 +87,8 @@ public final class IngressIndex: Sendable {
     public let dataPlanes: [DataPlaneFact]
     /// Gateway API Gateways of an Istio class per cluster, with what Istio renders for them.
     public let gatewayAPIGateways: [[GatewayAPIGateway]]
+    /// `istio-remote` Gateways with `spec.addresses`, by their network label (every cluster).
+    public let remoteGatewaysByNetwork: [String: [GatewayAPIGateway]]
 
     static let routerModeVariable = "ISTIO_META_ROUTER_MODE"
 
@@ -124,6 +126,11 @@ public final class IngressIndex: Sendable {
         self.usesEndpointDiscovery = discovery
         self.dataPlanes = planes
         self.gatewayAPIGateways = apiGateways
+        var remote: [String: [GatewayAPIGateway]] = [:]
+        for g in apiGateways.joined() where g.gatewayClass == .remote && !g.addresses.isEmpty {
+            if let n = g.networkLabel?.value { remote[n, default: []].append(g) }
+        }
+        self.remoteGatewaysByNetwork = remote
     }
 
     /// A Secret istiod reads as a remote cluster's kubeconfig (SPEC §2 MC201 definition, by its
