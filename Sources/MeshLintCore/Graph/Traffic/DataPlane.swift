@@ -41,10 +41,8 @@ enum DataPlaneReader {
             if let z = i.spec?.at("components", "ztunnel", "enabled"), z.bool == true {
                 ambient.append(Sourced("ztunnel", z, source: "\(i.label) spec.components.ztunnel.enabled"))
             }
-            for (k8s, path) in [(i.spec?.at("components", "pilot", "k8s", "env"), "spec.components.pilot.k8s.env")] {
-                if let v = GatewayReader.envList(k8s)[ambientVariable], isTrue(v.value) {
-                    ambient.append(Sourced("\(ambientVariable)=true", v.node, source: "\(i.label) \(path)"))
-                }
+            if let v = GatewayReader.envList(i.spec?.at("components", "pilot", "k8s", "env"))[ambientVariable], isTrue(v.value) {
+                ambient.append(Sourced("\(ambientVariable)=true", v.node, source: "\(i.label) spec.components.pilot.k8s.env"))
             }
             let prefix = i.resource == nil ? "" : "spec.values."
             for path in [["pilot", "env", ambientVariable], ["env", ambientVariable]] {
