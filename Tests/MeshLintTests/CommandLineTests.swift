@@ -48,6 +48,36 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(github.stderr.hasPrefix("::error title=meshlint::"), github.stderr)
     }
 
+    func testHostileFilesEndWithAValidDocumentAndTheRestChecked() throws {
+        let set = TempSet()
+        set.write("east/ok.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
+        set.write("west/ok.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n")
+        XCTAssertEqual(mkfifo(set.path + "/east/fifo.yaml", 0o644), 0)
+        XCTAssertEqual(mkfifo(set.path + "/meshlint-pipe.yaml", 0o644), 0)
+        try FileManager.default.createSymbolicLink(atPath: set.path + "/east/zero.yaml", withDestinationPath: "/dev/zero")
+        try FileManager.default.createSymbolicLink(atPath: set.path + "/etc", withDestinationPath: "/etc")
+        for format in ["json", "sarif"] {
+            let r = try CLI.run(["lint", set.path, "--format", format, "--fail-on", "info"])
+            XCTAssertEqual(r.status, 1, r.stderr)
+            let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            XCTAssertNotNil(doc, format)
+            if format == "json" {
+                let clusters = (doc?["clusters"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+                XCTAssertEqual(clusters, ["east", "west"], "a link to an outside directory is no cluster")
+                let files = (doc?["findings"] as? [[String: Any]])?.compactMap { $0["file"] as? String } ?? []
+                XCTAssertEqual(Set(files), ["east/fifo.yaml", "east/zero.yaml", "etc", "meshlint-pipe.yaml"])
+            }
+        }
+        for args in [["--manifest", set.path + "/meshlint-pipe.yaml"], ["--manifest", "/dev/zero"],
+                     ["--config", set.path + "/meshlint-pipe.yaml"], ["--baseline", "/dev/zero"]] {
+            let r = try CLI.run(["lint", set.path, "--format", "json"] + args)
+            XCTAssertEqual(r.status, 2, "\(args)")
+            XCTAssertTrue(r.stderr.contains("not a regular file"), r.stderr)
+            let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            XCTAssertNotNil(doc?["error"] as? String, "\(args)")
+        }
+    }
+
     func testWriteBaselineThenBaselineReportsNothing() throws {
         let dir = TempSet()
         for (path, text) in BaselineTests.files { dir.write("set/" + path, text) }

@@ -54,31 +54,42 @@ public struct ConfigSetLoader: Sendable {
         let given = paths.isEmpty ? ["."] : paths
         var found: [FoundFile] = []
         var notes: [LoadNote] = []
+        var unreadableDirectories: [(path: String, message: String)] = []
         var absRoots: [String] = []
+        var boundaries: [String] = []
         for p in given {
             var st = stat()
             guard stat(p, &st) == 0 else {
                 if errno == ENOENT || errno == ENOTDIR { throw .pathNotFound(p) }
                 throw .unreadable(path: p, reason: String(cString: strerror(errno)))
             }
-            let isDir = (st.st_mode & S_IFMT) == S_IFDIR
+            let type = st.st_mode & S_IFMT
+            guard type == S_IFDIR || type == S_IFREG else {
+                throw .unreadable(path: p, reason: "\(FileWalker.describeType(st.st_mode)), not a regular file or directory")
+            }
+            let isDir = type == S_IFDIR
             if isDir && access(p, R_OK | X_OK) != 0 {
                 throw .unreadable(path: p, reason: String(cString: strerror(errno)))
             }
             absRoots.append(Self.absolute(p, isDirectory: isDir))
+            // A directory the user names is inside the set even when it is reached through a symlink.
+            if isDir, case .success(let real) = FileWalker.realPath(p) { boundaries.append(real) }
         }
         let rootAbs = Self.commonAncestor(absRoots)
+        if case .success(let real) = FileWalker.realPath(rootAbs) { boundaries.append(real) }
         for (p, abs) in zip(given, absRoots) {
             var st = stat()
             _ = stat(p, &st)
             let rel = Self.relative(abs, to: rootAbs)
             if (st.st_mode & S_IFMT) == S_IFDIR {
-                var walker = FileWalker()
+                var walker = FileWalker(boundaries: boundaries)
                 walker.walk(root: p, relativePrefix: rel)
                 found += walker.files
                 notes += walker.notes
+                unreadableDirectories += walker.unreadableDirectories
             } else {
-                found.append(FoundFile(relative: rel.isEmpty ? (p as NSString).lastPathComponent : rel, absolute: p))
+                // A file named on the command line is read wherever it is (the user chose it).
+                found.append(FoundFile(relative: rel.isEmpty ? (p as NSString).lastPathComponent : rel, absolute: p, explicit: true))
             }
         }
         // Deduplicate (overlapping paths) and sort.
@@ -87,11 +98,13 @@ public struct ConfigSetLoader: Sendable {
             .sorted { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
 
         let limits = options.limits
-        let sources: [Source] = found.map { f in Source(path: f.relative, bytes: { FileReader.read(f.absolute, maxBytes: limits.maxFileBytes) }) }
+        let sources: [Source] = found.map { f in Source(path: f.relative, bytes: {
+            FileReader.read(f.absolute, maxBytes: limits.maxFileBytes, followSymlinks: f.explicit)
+        }) }
         var manifestFile: YAMLFile?
         var manifestRel: String?
         if let mp = options.manifestPath {
-            switch FileReader.read(mp, maxBytes: options.limits.maxFileBytes) {
+            switch FileReader.read(mp, maxBytes: options.limits.maxFileBytes, followSymlinks: true) {
             case .success(let bytes):
                 let abs = Self.absolute(mp, isDirectory: false)
                 let rel = abs.hasPrefix(rootAbs + "/") ? Self.relative(abs, to: rootAbs) : mp
@@ -104,7 +117,19 @@ public struct ConfigSetLoader: Sendable {
         let display = given.count == 1 ? given[0] : Self.displayRoot(rootAbs)
         let rootName = (rootAbs as NSString).lastPathComponent
         return assemble(root: display, rootName: rootName.isEmpty ? "cluster" : rootName, sources: sources,
-                        notes: notes, manifestFile: manifestFile, manifestRel: manifestRel)
+                        notes: notes, unreadableDirectories: unreadableDirectories,
+                        manifestFile: manifestFile, manifestRel: manifestRel)
+    }
+
+    /// Reads a file meshlint was pointed at (a configuration or baseline file): only a regular
+    /// file is read, never a FIFO or a device, and a symlink only when `followSymlinks`. The
+    /// error says why in words.
+    public static func readRegularFile(_ path: String, followSymlinks: Bool = true,
+                                       maxBytes: Int = YAMLLimits().maxFileBytes) -> Result<[UInt8], LoadError> {
+        FileReader.read(path, maxBytes: maxBytes, followSymlinks: followSymlinks)
+            .mapError { e in
+                e.message == String(cString: strerror(ENOENT)) ? .pathNotFound(path) : .unreadable(path: path, reason: e.message)
+            }
     }
 
     /// Loads a set from in-memory files, keyed by relative path (e.g. `east/gateway.yaml`).
@@ -116,7 +141,7 @@ public struct ConfigSetLoader: Sendable {
         if let mp = options.manifestPath, let doc = documents.first(where: { $0.path == mp }) {
             manifestFile = YAMLParser.parse(bytes: Array(doc.text.utf8), path: mp, limits: options.limits)
         }
-        return assemble(root: root, rootName: root == "." ? "cluster" : root, sources: sources, notes: [],
+        return assemble(root: root, rootName: root == "." ? "cluster" : root, sources: sources, notes: [], unreadableDirectories: [],
                         manifestFile: manifestFile, manifestRel: options.manifestPath)
     }
 
@@ -127,16 +152,28 @@ public struct ConfigSetLoader: Sendable {
         let bytes: @Sendable () -> Result<[UInt8], FileReadError>
     }
 
+    /// One result cell per source, written by exactly one iteration of the parallel parse: the
+    /// cells live in one allocation made up front, so concurrent writes to different indices never
+    /// touch shared state (an array in a class would be a Swift access race).
     private final class ResultSlots: @unchecked Sendable {
-        var files: [YAMLFile?]
-        var errors: [String?]
+        let files: UnsafeMutableBufferPointer<YAMLFile?>
+        let errors: UnsafeMutableBufferPointer<String?>
         init(_ n: Int) {
-            files = Array(repeating: nil, count: n)
-            errors = Array(repeating: nil, count: n)
+            files = .allocate(capacity: n)
+            files.initialize(repeating: nil)
+            errors = .allocate(capacity: n)
+            errors.initialize(repeating: nil)
+        }
+        deinit {
+            files.deinitialize()
+            files.deallocate()
+            errors.deinitialize()
+            errors.deallocate()
         }
     }
 
     private func assemble(root: String, rootName: String, sources: [Source], notes: [LoadNote],
+                          unreadableDirectories: [(path: String, message: String)],
                           manifestFile: YAMLFile?, manifestRel: String?) -> ConfigSet {
         let limits = options.limits
         let slots = ResultSlots(sources.count)
@@ -190,6 +227,7 @@ public struct ConfigSetLoader: Sendable {
         // Clusters and file assignment.
         var clusters: [Cluster] = []
         var clusterFiles: [[String]] = []
+        var directoryClusters: [Int?] = []
         if let manifest {
             let base = manifestRel.map { ($0 as NSString).deletingLastPathComponent } ?? ""
             clusterFiles = Array(repeating: [], count: manifest.clusters.count)
@@ -213,6 +251,10 @@ public struct ConfigSetLoader: Sendable {
                     _ = message
                 }
             }
+            for d in unreadableDirectories {
+                let probe = Self.strip(base: base, from: d.path) + "/-.yaml"
+                directoryClusters.append(clusterGlobs.firstIndex(where: { $0.contains { $0.matches(probe) } }))
+            }
             clusters = manifest.clusters.enumerated().map { i, d in
                 Cluster(index: i, name: d.name.value, declaration: d, files: clusterFiles[i])
             }
@@ -220,7 +262,9 @@ public struct ConfigSetLoader: Sendable {
             var names: [String] = []
             var index: [String: Int] = [:]
             let allPaths = files.map(\.path) + unreadable.map(\.path)
-            for p in allPaths.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where assignments[p] == nil {
+            // An unreadable top-level directory is still a cluster: one that was not checked.
+            let directoryProbes = unreadableDirectories.map { $0.path == "." ? "" : $0.path + "/" }
+            for p in (allPaths + directoryProbes).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where assignments[p] == nil {
                 if let slash = p.firstIndex(of: "/") {
                     let dir = String(p[..<slash])
                     if index[dir] == nil { index[dir] = names.count; names.append(dir) }
@@ -238,6 +282,9 @@ public struct ConfigSetLoader: Sendable {
                 }
             }
             if names.isEmpty { names = [rootName] }
+            directoryClusters = directoryProbes.map { p in
+                p.firstIndex(of: "/").flatMap { index[String(p[..<$0])] } ?? (index.isEmpty ? 0 : nil)
+            }
             clusters = names.enumerated().map { i, n in Cluster(index: i, name: n, declaration: nil, files: clusterFiles[i]) }
         }
 
@@ -270,7 +317,11 @@ public struct ConfigSetLoader: Sendable {
         }
         return ConfigSet(root: root, files: files, assignments: assignments, clusters: clusters,
                          resources: resources, helmValues: helmValues, unrecognized: unrecognized,
-                         manifest: manifest, notes: notes, unreadable: unreadable, manifestProblems: manifestProblems)
+                         manifest: manifest, notes: notes, unreadable: unreadable,
+                         unreadableDirectories: zip(unreadableDirectories, directoryClusters).map {
+                             UnreadableDirectory(path: $0.path, message: $0.message, clusterIndex: $1)
+                         },
+                         manifestProblems: manifestProblems)
     }
 
     // MARK: - Paths
