@@ -9,11 +9,17 @@ public struct LoadOptions: Sendable {
     public var limits: YAMLLimits
     /// Parse files on all cores.
     public var parallel: Bool
+    /// Renders kustomization directories (e.g. ``KustomizeCommand/fromPATH(_:)``). Without one,
+    /// each kustomization gets a finding that says how to render it, and its raw files are not
+    /// checked as if they were applied.
+    public var kustomize: (any KustomizeRendering)?
 
-    public init(manifestPath: String? = nil, limits: YAMLLimits = YAMLLimits(), parallel: Bool = true) {
+    public init(manifestPath: String? = nil, limits: YAMLLimits = YAMLLimits(), parallel: Bool = true,
+                kustomize: (any KustomizeRendering)? = nil) {
         self.manifestPath = manifestPath
         self.limits = limits
         self.parallel = parallel
+        self.kustomize = kustomize
     }
 }
 
@@ -57,6 +63,8 @@ public struct ConfigSetLoader: Sendable {
         var unreadableDirectories: [(path: String, message: String)] = []
         var absRoots: [String] = []
         var boundaries: [String] = []
+        var charts: [String] = []
+        var kustomizations: [(path: String, real: String)] = []
         for p in given {
             var st = stat()
             guard stat(p, &st) == 0 else {
@@ -87,6 +95,8 @@ public struct ConfigSetLoader: Sendable {
                 found += walker.files
                 notes += walker.notes
                 unreadableDirectories += walker.unreadableDirectories
+                charts += walker.charts
+                kustomizations += walker.kustomizations
             } else {
                 // A file named on the command line is read wherever it is (the user chose it).
                 found.append(FoundFile(relative: rel.isEmpty ? (p as NSString).lastPathComponent : rel, absolute: p, explicit: true))
@@ -116,7 +126,13 @@ public struct ConfigSetLoader: Sendable {
         }
         let display = given.count == 1 ? given[0] : Self.displayRoot(rootAbs)
         let rootName = (rootAbs as NSString).lastPathComponent
-        return assemble(root: display, rootName: rootName.isEmpty ? "cluster" : rootName, sources: sources,
+        var reals: [String: String] = [:]
+        for f in found { reals[f.absolute] = f.relative }
+        let rootReal: String
+        if case .success(let r) = FileWalker.realPath(rootAbs) { rootReal = r } else { rootReal = rootAbs }
+        let walked = WalkedInputs(charts: charts, kustomizations: kustomizations, boundaries: boundaries,
+                                  rootReal: rootReal, relativeByReal: reals)
+        return assemble(root: display, rootName: rootName.isEmpty ? "cluster" : rootName, sources: sources, walked: walked,
                         notes: notes, unreadableDirectories: unreadableDirectories,
                         manifestFile: manifestFile, manifestRel: manifestRel)
     }
@@ -134,14 +150,29 @@ public struct ConfigSetLoader: Sendable {
 
     /// Loads a set from in-memory files, keyed by relative path (e.g. `east/gateway.yaml`).
     public func load(documents: [(path: String, text: String)], root: String = ".") -> ConfigSet {
+        // Charts and kustomizations are told by their file names, as on disk (nothing is rendered).
+        let paths = Set(documents.map(\.path))
+        func dir(_ p: String) -> String { p.contains("/") ? (p as NSString).deletingLastPathComponent : "." }
+        func under(_ d: String, _ p: String) -> String { d == "." ? p : d + "/" + p }
+        let charts = Set(paths.filter { ($0 as NSString).lastPathComponent == "Chart.yaml" }.map(dir))
+            .filter { d in paths.contains { $0.hasPrefix(under(d, "templates/")) } }.sorted()
+        let kustomizations = Set(paths.filter { FileWalker.kustomizationNames.contains(($0 as NSString).lastPathComponent) }.map(dir))
+            .sorted().map { (path: $0, real: "/" + $0) }
+        let inChartSubdir: (String) -> Bool = { p in
+            charts.contains { d in p.hasPrefix(under(d, "")) && dir(p) != d && (d != "." || p.contains("/")) }
+        }
         let sources = documents
+            .filter { !inChartSubdir($0.path) }
             .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
             .map { d in Source(path: d.path, bytes: { .success(Array(d.text.utf8)) }) }
         var manifestFile: YAMLFile?
         if let mp = options.manifestPath, let doc = documents.first(where: { $0.path == mp }) {
             manifestFile = YAMLParser.parse(bytes: Array(doc.text.utf8), path: mp, limits: options.limits)
         }
-        return assemble(root: root, rootName: root == "." ? "cluster" : root, sources: sources, notes: [], unreadableDirectories: [],
+        let walked = WalkedInputs(charts: charts, kustomizations: kustomizations, boundaries: ["/"], rootReal: "/",
+                                  relativeByReal: [:], inMemory: true)
+        return assemble(root: root, rootName: root == "." ? "cluster" : root, sources: sources, walked: walked,
+                        notes: [], unreadableDirectories: [],
                         manifestFile: manifestFile, manifestRel: options.manifestPath)
     }
 
@@ -158,7 +189,10 @@ public struct ConfigSetLoader: Sendable {
     private final class ResultSlots: @unchecked Sendable {
         let files: UnsafeMutableBufferPointer<YAMLFile?>
         let errors: UnsafeMutableBufferPointer<String?>
+        let templates: UnsafeMutableBufferPointer<SourcePosition?>
         init(_ n: Int) {
+            templates = .allocate(capacity: n)
+            templates.initialize(repeating: nil)
             files = .allocate(capacity: n)
             files.initialize(repeating: nil)
             errors = .allocate(capacity: n)
@@ -169,10 +203,12 @@ public struct ConfigSetLoader: Sendable {
             files.deallocate()
             errors.deinitialize()
             errors.deallocate()
+            templates.deinitialize()
+            templates.deallocate()
         }
     }
 
-    private func assemble(root: String, rootName: String, sources: [Source], notes: [LoadNote],
+    private func assemble(root: String, rootName: String, sources: [Source], walked: WalkedInputs, notes: [LoadNote],
                           unreadableDirectories: [(path: String, message: String)],
                           manifestFile: YAMLFile?, manifestRel: String?) -> ConfigSet {
         let limits = options.limits
@@ -181,7 +217,15 @@ public struct ConfigSetLoader: Sendable {
             let s = sources[i]
             switch s.bytes() {
             case .success(let b):
-                slots.files[i] = YAMLParser.parse(bytes: b, path: s.path, limits: limits)
+                let parsed = YAMLParser.parse(bytes: b, path: s.path, limits: limits)
+                if let action = GoTemplate.firstAction(in: b, parsed: parsed) {
+                    // Go template text is not YAML: keep the file (for its cluster) without its
+                    // parse, whose errors would be a cascade about text helm replaces.
+                    slots.templates[i] = action
+                    slots.files[i] = YAMLFile(path: s.path, byteCount: b.count, diagnostics: [])
+                } else {
+                    slots.files[i] = parsed
+                }
             case .failure(let e):
                 if e.tooLarge {
                     slots.files[i] = YAMLFile(path: s.path, byteCount: 0,
@@ -201,9 +245,11 @@ public struct ConfigSetLoader: Sendable {
         }
         var files: [YAMLFile] = []
         var unreadable: [(path: String, message: String)] = []
+        var templates: [(path: String, position: SourcePosition)] = []
         for i in sources.indices {
             if let f = slots.files[i] { files.append(f) }
             if let e = slots.errors[i] { unreadable.append((sources[i].path, e)) }
+            if let t = slots.templates[i] { templates.append((sources[i].path, t)) }
         }
 
         // The manifest: given explicitly, or meshlint.yaml at the root.
@@ -288,11 +334,22 @@ public struct ConfigSetLoader: Sendable {
             clusters = names.enumerated().map { i, n in Cluster(index: i, name: n, declaration: nil, files: clusterFiles[i]) }
         }
 
+        // Charts, templates and kustomizations: what a tool renders is what gets applied.
+        let rendered = RenderedInputs.resolve(walked: walked, files: files, templates: templates,
+                                              renderer: options.kustomize)
+        func targets(of a: FileAssignment?) -> [Int] {
+            switch a {
+            case .cluster(let i)?: return [i]
+            case .shared?: return Array(clusters.indices)
+            default: return []
+            }
+        }
+
         // Resources.
         var resources: [Resource] = []
         var helmValues: [(clusterIndex: Int, root: YAMLNode)] = []
         var unrecognized: [YAMLNode] = []
-        for f in files {
+        for f in files where !rendered.covered.contains(f.path) {
             guard let a = assignments[f.path] else { continue }
             let targets: [Int]
             switch a {
@@ -315,7 +372,16 @@ public struct ConfigSetLoader: Sendable {
                 }
             }
         }
-        return ConfigSet(root: root, files: files, assignments: assignments, clusters: clusters,
+        for (ownerPath, file) in rendered.files {
+            let a = assignments[ownerPath]
+            for root in file.roots {
+                guard case .resource(let identity) = ResourceFactory.classify(root) else { continue }
+                for t in targets(of: a) {
+                    resources.append(Resource(clusterIndex: t, root: root, identity: identity, isShared: a == .shared))
+                }
+            }
+        }
+        return ConfigSet(root: root, files: files, renderNotes: rendered.notes, assignments: assignments, clusters: clusters,
                          resources: resources, helmValues: helmValues, unrecognized: unrecognized,
                          manifest: manifest, notes: notes, unreadable: unreadable,
                          unreadableDirectories: zip(unreadableDirectories, directoryClusters).map {

@@ -31,6 +31,13 @@ struct FileWalker {
     var notes: [LoadNote] = []
     /// Directories that exist but cannot be listed (relative path, reason): nothing under them was checked.
     var unreadableDirectories: [(path: String, message: String)] = []
+    /// Directories holding a Helm chart (`Chart.yaml` + `templates/`), relative: their templates
+    /// are not YAML and are not listed; the chart's own top-level files (values) are.
+    var charts: [String] = []
+    /// Directories holding a kustomization file, relative, with the real path of the directory.
+    var kustomizations: [(path: String, real: String)] = []
+    /// File names that make a directory a kustomization, in kustomize's order of preference.
+    static let kustomizationNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
     private var visited: Set<DirID> = []
 
     private struct DirID: Hashable { let dev: UInt64; let ino: UInt64 }
@@ -102,6 +109,15 @@ struct FileWalker {
             unreadableDirectories.append((relative.isEmpty ? "." : relative, describe(error)))
             return
         }
+        let names = Set(entries)
+        let isChart = names.contains("Chart.yaml") && names.contains("templates")
+        if isChart { charts.append(relative.isEmpty ? "." : relative) }
+        if let k = Self.kustomizationNames.first(where: names.contains) {
+            kustomizations.append((relative.isEmpty ? "." : relative, dir))
+            if k == "Kustomization" {
+                files.append(FoundFile(relative: relative.isEmpty ? k : relative + "/" + k, absolute: dir + "/" + k))
+            }
+        }
         for name in entries.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             if name.hasPrefix(".") { continue }
             let abs = dir.hasSuffix("/") ? dir + name : dir + "/" + name
@@ -139,6 +155,8 @@ struct FileWalker {
             }
             switch st.st_mode & S_IFMT {
             case S_IFDIR:
+                // A chart's subdirectories (templates, subcharts, CI values) are rendered by helm, not read.
+                if isChart { continue }
                 visit(dir: target, relative: rel, id: DirID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino)), ancestors: &ancestors)
             case S_IFREG:
                 if Self.isConfigFile(name) { files.append(FoundFile(relative: rel, absolute: target)) }

@@ -86,18 +86,21 @@ public final class ConfigSet: Sendable {
     public let unreadable: [(path: String, message: String)]
     /// Directories that could not be listed: nothing under them was checked.
     public let unreadableDirectories: [UnreadableDirectory]
+    /// Charts, Go templates and kustomizations that were not rendered, so not checked.
+    public let renderNotes: [RenderNote]
     /// Problems with the manifest itself (bad types, unknown clusters).
     public let manifestProblems: [(node: YAMLNode, message: String)]
 
     let byCluster: [[Int]]
     let fileCounts: [Int]
 
-    init(root: String, files: [YAMLFile], assignments: [String: FileAssignment], clusters: [Cluster],
+    init(root: String, files: [YAMLFile], renderNotes: [RenderNote] = [], assignments: [String: FileAssignment], clusters: [Cluster],
          resources: [Resource], helmValues: [(clusterIndex: Int, root: YAMLNode)], unrecognized: [YAMLNode],
          manifest: Manifest?, notes: [LoadNote], unreadable: [(path: String, message: String)],
          unreadableDirectories: [UnreadableDirectory] = [],
          manifestProblems: [(node: YAMLNode, message: String)]) {
         self.unreadableDirectories = unreadableDirectories
+        self.renderNotes = renderNotes
         self.root = root
         self.files = files
         self.assignments = assignments
