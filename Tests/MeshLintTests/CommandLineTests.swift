@@ -78,6 +78,42 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    func testKustomizeOverlayIsLintedAsRenderedOrReportedOnce() throws {
+        let set = TempSet()
+        set.write("east/base/kustomization.yaml", "resources:\n- secret.yaml\n")
+        set.write("east/base/secret.yaml", """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: istio-remote-secret-west
+              namespace: istio-system
+              labels:
+                app: remote
+
+            """)
+        // The fault exists only after the patch: an unquoted boolean label value.
+        set.write("east/overlay/kustomization.yaml", "resources:\n- ../base\npatches:\n- path: label.yaml\n")
+        set.write("east/overlay/label.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: istio-remote-secret-west\n  namespace: istio-system\n  labels:\n    istio/multiCluster: true\n")
+        set.write("west/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n")
+        func findings(_ r: CLI.Result) throws -> [String] {
+            let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            return (doc?["findings"] as? [[String: Any]] ?? []).map { f in
+                "\(f["rule"]!) \(f["file"]!):\(f["line"]!):\(f["column"]!)"
+            }
+        }
+        // Without kubectl or kustomize (CI's fresh machine): one finding, raw files not applied.
+        _ = try CLI.run(["--version"])
+        let bare = try CLI.exec(CLI.binary, ["lint", set.path, "--format", "json"], environment: ["PATH": "/nonexistent"])
+        XCTAssertEqual(bare.status, 0, bare.stderr)
+        XCTAssertEqual(try findings(bare), ["MC006 east/overlay/kustomization.yaml:1:1"])
+
+        guard KustomizeCommand.fromPATH() != nil else { throw XCTSkip("neither kubectl nor kustomize on PATH") }
+        let rendered = try CLI.run(["lint", set.path, "--format", "json"])
+        XCTAssertEqual(rendered.status, 1, rendered.stderr)
+        // Reported in the base file, at the labels block the patch adds to.
+        XCTAssertEqual(try findings(rendered), ["MC003 east/base/secret.yaml:7:5"])
+    }
+
     func testWriteBaselineThenBaselineReportsNothing() throws {
         let dir = TempSet()
         for (path, text) in BaselineTests.files { dir.write("set/" + path, text) }
