@@ -102,6 +102,20 @@ final class RenderedInputsTests: XCTestCase {
         XCTAssertEqual(set.resources(in: 1).map(\.name), ["istio-system"])
     }
 
+    func testOutputWithoutOriginIsMappedByIdentity() throws {
+        // An older kustomize prints no origin annotations: the source is found by kind and name
+        // among the files the render can read (the overlay's and its base's).
+        writeOverlaySet()
+        write("west/other/secret.yaml", Self.base)
+        let renderer = FakeRenderer { dir in
+            .success(KustomizeOutput(text: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: x-istio-remote-secret-west\n  namespace: istio-system\ntype: Opaque\n", originBase: dir))
+        }
+        let set = try ConfigSetLoader(options: LoadOptions(kustomize: renderer)).load(paths: [dir])
+        let secret = try XCTUnwrap(set.resources(in: 0).first { $0.kind == "Secret" })
+        XCTAssertEqual(secret.root.file.path, "east/base/secret.yaml")
+        XCTAssertEqual(secret.root["type"]?.position, SourcePosition(line: 8, column: 7))
+    }
+
     func testWithoutARendererOneFindingAndTheRawFilesAreNotApplied() throws {
         writeOverlaySet()
         let set = try ConfigSetLoader().load(paths: [dir])

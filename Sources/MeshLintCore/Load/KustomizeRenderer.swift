@@ -77,19 +77,41 @@ public struct KustomizeCommand: KustomizeRendering {
         guard (try? wrapper.write(toFile: scratchReal + "/kustomization.yaml", atomically: true, encoding: .utf8)) != nil else {
             return .failure(KustomizeFailure(message: "cannot write the scratch kustomization"))
         }
+        switch run(arguments + [scratchReal], in: scratchReal) {
+        case .success(let text):
+            return .success(KustomizeOutput(text: text, originBase: scratchReal))
+        case .failure(let e) where e.timedOut:
+            return .failure(KustomizeFailure(message: e.message))
+        case .failure(let first):
+            // An older kustomize without `buildMetadata`: render the directory itself; the
+            // loader then maps documents back by identity instead of origin.
+            switch run(arguments + [directory], in: directory) {
+            case .success(let text): return .success(KustomizeOutput(text: text, originBase: directory))
+            case .failure(let e): return .failure(KustomizeFailure(message: Self.summarize(e.message.isEmpty ? first.message : e.message, scratch: scratchReal)))
+            }
+        }
+    }
+
+    private struct RunFailure: Error {
+        var message: String
+        var timedOut = false
+    }
+
+    /// Runs the tool with `args` in `directory`; stdout, or stderr's text on failure.
+    private func run(_ args: [String], in directory: String) -> Result<String, RunFailure> {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments + [scratchReal]
-        p.currentDirectoryURL = URL(fileURLWithPath: scratchReal)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
         // No kubeconfig, no proxies: rendering is local. Remote references were refused before.
         p.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-                         "HOME": scratchReal, "KUBECONFIG": "/dev/null"]
+                         "HOME": NSTemporaryDirectory(), "KUBECONFIG": "/dev/null"]
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         do { try p.run() } catch {
-            return .failure(KustomizeFailure(message: "cannot run \(executable): \(error.localizedDescription)"))
+            return .failure(RunFailure(message: "cannot run \(executable): \(error.localizedDescription)"))
         }
         final class Box: @unchecked Sendable { var data = Data() }
         let errBytes = Box()
@@ -104,12 +126,12 @@ public struct KustomizeCommand: KustomizeRendering {
         p.waitUntilExit()
         timer.cancel()
         if p.terminationReason == .uncaughtSignal {
-            return .failure(KustomizeFailure(message: "\(commandName) did not finish within \(Int(timeout)) seconds"))
+            return .failure(RunFailure(message: "\(commandName) did not finish within \(Int(timeout)) seconds", timedOut: true))
         }
         guard p.terminationStatus == 0 else {
-            return .failure(KustomizeFailure(message: Self.summarize(String(decoding: errBytes.data, as: UTF8.self), scratch: scratchReal)))
+            return .failure(RunFailure(message: String(decoding: errBytes.data, as: UTF8.self)))
         }
-        return .success(KustomizeOutput(text: String(decoding: outBytes, as: UTF8.self), originBase: scratchReal))
+        return .success(String(decoding: outBytes, as: UTF8.self))
     }
 
     /// The last meaningful line of the tool's error, without the scratch directory's name.

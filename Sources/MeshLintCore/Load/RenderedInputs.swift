@@ -190,7 +190,7 @@ enum RenderMapper {
 
     /// The source document a rendered one came from: same kind, the name a prefix or suffix
     /// transform kept inside the rendered name.
-    static func sourceDocument(for rendered: YAMLNode, in source: YAMLFile) -> YAMLNode? {
+    static func sourceDocument(for rendered: YAMLNode, in source: YAMLFile, byNameOnly: Bool = false) -> YAMLNode? {
         let kind = rendered["kind"]?.text
         let name = rendered.at("metadata", "name")?.text ?? ""
         let sameKind = source.roots.filter { $0.isMapping && $0["kind"]?.text == kind }
@@ -199,7 +199,7 @@ enum RenderMapper {
         if let best = contained.max(by: { ($0.at("metadata", "name")?.text?.count ?? 0) < ($1.at("metadata", "name")?.text?.count ?? 0) }) {
             return best
         }
-        return sameKind.count == 1 ? sameKind[0] : nil
+        return sameKind.count == 1 && !byNameOnly ? sameKind[0] : nil
     }
 
     /// Positions of the rendered node and its descendants from the matching source nodes; a
@@ -317,6 +317,10 @@ enum RenderedInputs {
                     if let inner = byReal[d] { queue.append(inner) }
                 }
             }
+            // The files this render can come from, for output without origin annotations.
+            let dirs = kustomizations.filter { seen.contains($0.real) }
+            let fileSet = Set(dirs.flatMap { $0.referencedFiles }.compactMap { walked.relativeByReal[$0] })
+            let candidates = files.filter { f in fileSet.contains(f.path) || dirs.contains { isUnder(f.path, $0.directory) } }
             let render = "`kubectl kustomize \(k.directory) > \(k.directory == "." ? "rendered" : k.directory + "-rendered").yaml` (or `kustomize build \(k.directory)`)"
             if !refusals.isEmpty {
                 for r in refusals.sorted(by: { ($0.node.file.path, $0.node.position) < ($1.node.file.path, $1.node.position) }) {
@@ -338,7 +342,8 @@ enum RenderedInputs {
                     kind: .kustomization, path: ownerPath, position: anchorPosition,
                     message: "kustomization `\(k.directory)` could not be rendered (`\(renderer.commandName)`: \(e.message)), so nothing it applies was checked. Fix the kustomization until \(render) succeeds"))
             case .success(let output):
-                out.files += map(output, owner: ownerPath, anchor: anchorPosition, walked: walked, byPath: byPath)
+                out.files += map(output, owner: ownerPath, anchor: anchorPosition, walked: walked, byPath: byPath,
+                                 candidates: candidates)
             }
         }
         return out
@@ -348,7 +353,7 @@ enum RenderedInputs {
     /// annotation and identity), with positions of the matching source nodes; a document with no
     /// source (a generator's) stays at the kustomization file.
     static func map(_ output: KustomizeOutput, owner: String, anchor: SourcePosition, walked: WalkedInputs,
-                    byPath: [String: YAMLFile]) -> [(ownerPath: String, file: YAMLFile)] {
+                    byPath: [String: YAMLFile], candidates: [YAMLFile]) -> [(ownerPath: String, file: YAMLFile)] {
         let rendered = YAMLParser.parse(bytes: Array(output.text.utf8), path: owner)
         var table: [Int32: SourcePosition] = [:]
         var groups: [String: [Int]] = [:]
@@ -360,6 +365,17 @@ enum RenderedInputs {
                 if let file = byPath[rel], let doc = RenderMapper.sourceDocument(for: root, in: file) {
                     target = rel
                     source = doc
+                }
+            }
+            if source == nil {
+                // No origin (an older kustomize): the first file of the render that defines
+                // this kind under this name.
+                for file in candidates {
+                    if let doc = RenderMapper.sourceDocument(for: root, in: file, byNameOnly: true) {
+                        target = file.path
+                        source = doc
+                        break
+                    }
                 }
             }
             RenderMapper.correspond(root, source, inherited: source?.position ?? anchor, into: &table)
