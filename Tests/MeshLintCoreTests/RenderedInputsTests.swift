@@ -131,6 +131,16 @@ final class RenderedInputsTests: XCTestCase {
         XCTAssertTrue(failed.renderNotes[0].message.contains("could not be rendered (`fake kustomize`: no matches"), failed.renderNotes[0].message)
     }
 
+    func testInMemoryOverlayIsReportedOnceNotItsBase() {
+        let set = ConfigSetLoader().load(documents: [
+            ("east/base/kustomization.yaml", "resources:\n- secret.yaml\n"),
+            ("east/base/secret.yaml", Self.base),
+            ("east/overlay/kustomization.yaml", "resources:\n- ../base\n"),
+        ])
+        XCTAssertEqual(set.renderNotes.map(\.path), ["east/overlay/kustomization.yaml"])
+        XCTAssertTrue(set.resources.isEmpty)
+    }
+
     func testReferencesOutsideTheSetAreRefusedAndNeverRendered() throws {
         let outside = dir + "-outside"
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
@@ -191,6 +201,7 @@ final class RenderedInputsTests: XCTestCase {
         XCTAssertEqual(action("ports:\n  - port: {{ include \"port\" . }}\n"), SourcePosition(line: 2, column: 11))
         XCTAssertNil(action("summary: \"{{ $labels.instance }} down ({{ .Value }})\"\n"), "inside a double-quoted string")
         XCTAssertNil(action("summary: '{{ .Value }}'\n"), "inside a single-quoted string")
+        XCTAssertEqual(action("a: 1\ncidr: \"{{ .Values.podCIDR }}\"\n"), SourcePosition(line: 2, column: 8), "quoted, but Helm's own values")
         XCTAssertNil(action("config: |\n  text: {{ .CommonLabels.alertname }}\n  other: 1\n"), "inside a block scalar")
         XCTAssertNil(action("# {{ .Values.x }} is filled in later\na: 1\n"), "in a comment")
         XCTAssertNil(action("args: [\"{{inputs.parameters.x}}\"]\nb: {{workflow.name}}\n"), "Argo placeholders are not Go template actions")

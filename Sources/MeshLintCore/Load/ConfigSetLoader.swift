@@ -157,7 +157,7 @@ public struct ConfigSetLoader: Sendable {
         let charts = Set(paths.filter { ($0 as NSString).lastPathComponent == "Chart.yaml" }.map(dir))
             .filter { d in paths.contains { $0.hasPrefix(under(d, "templates/")) } }.sorted()
         let kustomizations = Set(paths.filter { FileWalker.kustomizationNames.contains(($0 as NSString).lastPathComponent) }.map(dir))
-            .sorted().map { (path: $0, real: "/" + $0) }
+            .sorted().map { (path: $0, real: $0 == "." ? "/" : "/" + $0) }
         let inChartSubdir: (String) -> Bool = { p in
             charts.contains { d in p.hasPrefix(under(d, "")) && dir(p) != d && (d != "." || p.contains("/")) }
         }

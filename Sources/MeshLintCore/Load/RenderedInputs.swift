@@ -28,6 +28,9 @@ enum GoTemplate {
     private static let keywords = ["if ", "else", "end", "range ", "with ", "include ", "template ", "define ",
                                    "toYaml", "tpl ", "block ", "/*", "$.", "required ", "default "]
 
+    /// Template references only Helm has (Prometheus and Alertmanager say `.Value`, `.Labels`).
+    private static let helmOnly = [".Values.", ".Release.", ".Chart.", ".Capabilities.", ".Files.", "include \"", "toYaml ", "tpl "]
+
     /// Position of the first template action that is YAML structure rather than text inside a
     /// quoted or block scalar (a Prometheus or Alertmanager template in a string is content).
     static func firstAction(in bytes: [UInt8], parsed file: YAMLFile) -> SourcePosition? {
@@ -74,12 +77,17 @@ enum GoTemplate {
             if c == UInt8(ascii: "#") && !single && !double && (i == line.startIndex || line[i - 1] == 32) { return nil }
             if c == UInt8(ascii: "'") && !double { single.toggle() }
             if c == UInt8(ascii: "\"") && !single && (i == line.startIndex || line[i - 1] != UInt8(ascii: "\\")) { double.toggle() }
-            if c == UInt8(ascii: "{"), i + 1 < line.endIndex, line[i + 1] == UInt8(ascii: "{"), !single, !double {
+            if c == UInt8(ascii: "{"), i + 1 < line.endIndex, line[i + 1] == UInt8(ascii: "{") {
                 var j = i + 2
                 if j < line.endIndex && line[j] == UInt8(ascii: "-") { j += 1 }
                 while j < line.endIndex && line[j] == 32 { j += 1 }
-                let rest = String(decoding: line[j..<min(line.endIndex, j + 12)], as: UTF8.self)
-                if rest.hasPrefix(".") || keywords.contains(where: rest.hasPrefix) { return i - line.startIndex }
+                let rest = String(decoding: line[j..<min(line.endIndex, j + 14)], as: UTF8.self)
+                if !single && !double {
+                    if rest.hasPrefix(".") || keywords.contains(where: rest.hasPrefix) { return i - line.startIndex }
+                } else if helmOnly.contains(where: rest.hasPrefix) {
+                    // Quoted, but only Helm has these: a chart template quoting its values.
+                    return i - line.startIndex
+                }
             }
             i += 1
         }
@@ -136,7 +144,12 @@ struct Kustomization {
                 refusals.append((node, "refers to the remote location `\(Self.redacted(entry))`; meshlint renders only what is in the set, without the network. Vendor it into the repository"))
                 continue
             }
-            guard resolve else { continue }
+            guard resolve else {
+                // In memory: resolve by the path's text alone, to tell bases from roots.
+                let lexical = Self.normalized(entry.hasPrefix("/") ? entry : real + "/" + entry)
+                if !FileWalker.isConfigFile((lexical as NSString).lastPathComponent) { referencedDirectories.insert(lexical) }
+                continue
+            }
             let joined = entry.hasPrefix("/") ? entry : real + "/" + entry
             guard case .success(let target) = FileWalker.realPath(joined) else { continue }
             guard isInside(target) else {
@@ -147,6 +160,17 @@ struct Kustomization {
             guard stat(target, &st) == 0 else { continue }
             if (st.st_mode & S_IFMT) == S_IFDIR { referencedDirectories.insert(target) } else { referencedFiles.insert(target) }
         }
+    }
+
+    /// `path` with `.` and `..` components removed, without touching the file system.
+    static func normalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for c in path.split(separator: "/") {
+            if c == "." { continue }
+            if c == ".." { _ = parts.popLast(); continue }
+            parts.append(c)
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// A URL or a go-getter style remote reference.
@@ -273,7 +297,8 @@ enum RenderedInputs {
 
         for c in walked.charts {
             let chartFile = under(c, "Chart.yaml")
-            out.covered.insert(chartFile)
+            // The chart's own metadata is not a manifest (values files stay: they are read as values).
+            for meta in ["Chart.yaml", "values.schema.json", "requirements.yaml"] { out.covered.insert(under(c, meta)) }
             let nameNode = byPath[chartFile]?.roots.first(where: \.isMapping)?["name"]
             let name = nameNode?.text ?? (c == "." ? "release" : (c as NSString).lastPathComponent)
             let values = byPath[under(c, "values.yaml")] != nil ? " -f \(under(c, "values.yaml"))" : ""
