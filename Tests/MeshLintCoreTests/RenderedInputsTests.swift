@@ -163,8 +163,15 @@ final class RenderedInputsTests: XCTestCase {
         write("set/west/kustomization.yaml", "resources:\n- inner\n")
         write("set/west/inner/kustomization.yaml", "resources:\n- link.yaml\n")
         try FileManager.default.createSymbolicLink(atPath: dir + "/set/west/inner/link.yaml", withDestinationPath: "/etc/hostname")
+        // A FIFO would hang the render; a FIFO named kustomization.yaml makes no kustomization.
+        write("set/north/kustomization.yaml", "resources:\n- pipe.yaml\n- ../south\n")
+        XCTAssertEqual(mkfifo(dir + "/set/north/pipe.yaml", 0o644), 0)
+        try FileManager.default.createDirectory(atPath: dir + "/set/south", withIntermediateDirectories: true)
+        XCTAssertEqual(mkfifo(dir + "/set/south/kustomization.yaml", 0o644), 0)
         let renderer = FakeRenderer { _ in .failure(KustomizeFailure(message: "must not be called")) }
         let set = try ConfigSetLoader(options: LoadOptions(kustomize: renderer)).load(paths: [dir + "/set"])
+        XCTAssertEqual(set.renderNotes.filter { $0.path == "north/kustomization.yaml" }.map(\.position.line), [2, 3])
+        XCTAssertFalse(set.renderNotes.contains { $0.path.hasPrefix("south/") })
         XCTAssertEqual(renderer.calls, [])
         let east = set.renderNotes.filter { $0.path == "east/kustomization.yaml" }
         XCTAssertEqual(east.map(\.position.line), [2, 3, 4, 9])

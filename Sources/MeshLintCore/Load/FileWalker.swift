@@ -112,7 +112,12 @@ struct FileWalker {
         let names = Set(entries)
         let isChart = names.contains("Chart.yaml") && names.contains("templates")
         if isChart { charts.append(relative.isEmpty ? "." : relative) }
-        if let k = Self.kustomizationNames.first(where: names.contains) {
+        // Only a regular file (not a link, FIFO or device) makes a kustomization: the renderer
+        // would open it without our checks.
+        if let k = Self.kustomizationNames.first(where: { n in
+            var st = stat()
+            return names.contains(n) && lstat(dir + "/" + n, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        }) {
             kustomizations.append((relative.isEmpty ? "." : relative, dir))
             if k == "Kustomization" {
                 files.append(FoundFile(relative: relative.isEmpty ? k : relative + "/" + k, absolute: dir + "/" + k))

@@ -158,7 +158,19 @@ struct Kustomization {
             }
             var st = stat()
             guard stat(target, &st) == 0 else { continue }
-            if (st.st_mode & S_IFMT) == S_IFDIR { referencedDirectories.insert(target) } else { referencedFiles.insert(target) }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR:
+                var kst = stat()
+                if let bad = FileWalker.kustomizationNames.first(where: { lstat(target + "/" + $0, &kst) == 0 && (kst.st_mode & S_IFMT) != S_IFREG }) {
+                    refusals.append((node, "refers to `\(entry)`, whose \(bad) is \(FileWalker.describeType(kst.st_mode)), not a regular file; meshlint does not let a render open it"))
+                    continue
+                }
+                referencedDirectories.insert(target)
+            case S_IFREG: referencedFiles.insert(target)
+            default:
+                // A FIFO would block the render until its timeout; a device would feed it forever.
+                refusals.append((node, "refers to `\(entry)`, which is \(FileWalker.describeType(st.st_mode)), not a regular file; meshlint does not let a render open it"))
+            }
         }
     }
 
