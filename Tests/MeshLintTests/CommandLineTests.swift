@@ -69,7 +69,8 @@ final class CommandLineTests: XCTestCase {
             }
         }
         for args in [["--manifest", set.path + "/meshlint-pipe.yaml"], ["--manifest", "/dev/zero"],
-                     ["--config", set.path + "/meshlint-pipe.yaml"], ["--baseline", "/dev/zero"]] {
+                     ["--config", set.path + "/meshlint-pipe.yaml"], ["--baseline", "/dev/zero"],
+                     ["--rules", set.path]] {
             let r = try CLI.run(["lint", set.path, "--format", "json"] + args)
             XCTAssertEqual(r.status, 2, "\(args)")
             XCTAssertTrue(r.stderr.contains("not a regular file"), r.stderr)
