@@ -115,6 +115,34 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try findings(rendered), ["MC003 east/base/secret.yaml:7:5"])
     }
 
+    func testCorpusSetWrappedInKustomizationsGivesTheSameFindings() throws {
+        // Every cluster directory of a corpus set becomes a kustomization listing its manifests:
+        // rendered by the real tool, the findings must be the raw set's, at the same places.
+        guard let kustomize = KustomizeCommand.fromPATH() else { throw XCTSkip("neither kubectl nor kustomize on PATH") }
+        let source = CLI.packageRoot + "/Corpus/multi-primary-multi-network-broken"
+        let set = TempSet()
+        let fm = FileManager.default
+        for rel in try fm.subpathsOfDirectory(atPath: source) where rel.hasSuffix(".yaml") && !rel.contains("EXPECTED") {
+            set.write(rel, try String(contentsOfFile: source + "/" + rel, encoding: .utf8))
+        }
+        for cluster in try fm.contentsOfDirectory(atPath: set.path).sorted() {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: set.path + "/" + cluster, isDirectory: &isDir), isDir.boolValue else { continue }
+            let manifests = try fm.contentsOfDirectory(atPath: set.path + "/" + cluster).sorted().filter { name in
+                let text = set.read(cluster + "/" + name)
+                return !text.contains("kind: ClusterConfiguration") && !text.hasPrefix("global:")
+            }
+            set.write(cluster + "/kustomization.yaml", "resources:\n" + manifests.map { "- \($0)\n" }.joined())
+        }
+        func places(_ report: LintReport) -> [String] {
+            report.findings.map { "\($0.rule) \($0.file):\($0.line):\($0.column)" }.sorted()
+        }
+        let raw = try Linter().lint(paths: [source])
+        let rendered = try Linter().lint(paths: [set.path], options: LoadOptions(kustomize: kustomize))
+        XCTAssertFalse(raw.findings.isEmpty)
+        XCTAssertEqual(places(rendered), places(raw))
+    }
+
     func testWriteBaselineThenBaselineReportsNothing() throws {
         let dir = TempSet()
         for (path, text) in BaselineTests.files { dir.write("set/" + path, text) }

@@ -349,7 +349,7 @@ public struct ConfigSetLoader: Sendable {
         var resources: [Resource] = []
         var helmValues: [(clusterIndex: Int, root: YAMLNode)] = []
         var unrecognized: [YAMLNode] = []
-        for f in files where !rendered.covered.contains(f.path) {
+        for f in files {
             guard let a = assignments[f.path] else { continue }
             let targets: [Int]
             switch a {
@@ -357,9 +357,13 @@ public struct ConfigSetLoader: Sendable {
             case .shared: targets = Array(clusters.indices)
             case .unassigned, .meta: continue
             }
+            // A file a render replaces is not applied as written; only what no render applies
+            // (a kubeadm or kind config, Helm values beside a kustomization) is still read as facts.
+            let covered = rendered.covered.contains(f.path)
             for root in f.roots {
                 switch ResourceFactory.classify(root) {
                 case .resource(let identity):
+                    if covered && !ResourceScope.isClusterConfigFile(identity) { continue }
                     for t in targets {
                         resources.append(Resource(clusterIndex: t, root: root, identity: identity, isShared: a == .shared))
                     }
@@ -368,7 +372,7 @@ public struct ConfigSetLoader: Sendable {
                 case .empty:
                     break
                 case .unrecognized:
-                    unrecognized.append(root)
+                    if !covered { unrecognized.append(root) }
                 }
             }
         }
