@@ -9,11 +9,16 @@ public struct LoadOptions: Sendable {
     public var limits: YAMLLimits
     /// Parse files on all cores.
     public var parallel: Bool
+    /// Text to use instead of a file's contents, by path relative to the set's root (`meshlint
+    /// fix --dry-run` lints its edits without writing them).
+    public var overlay: [String: [UInt8]]
 
-    public init(manifestPath: String? = nil, limits: YAMLLimits = YAMLLimits(), parallel: Bool = true) {
+    public init(manifestPath: String? = nil, limits: YAMLLimits = YAMLLimits(), parallel: Bool = true,
+                overlay: [String: [UInt8]] = [:]) {
         self.manifestPath = manifestPath
         self.limits = limits
         self.parallel = parallel
+        self.overlay = overlay
     }
 }
 
@@ -87,7 +92,12 @@ public struct ConfigSetLoader: Sendable {
             .sorted { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
 
         let limits = options.limits
-        let sources: [Source] = found.map { f in Source(path: f.relative, bytes: { FileReader.read(f.absolute, maxBytes: limits.maxFileBytes) }) }
+        let overlay = options.overlay
+        let sources: [Source] = found.map { f in
+            Source(path: f.relative, location: f.absolute, bytes: {
+                overlay[f.relative].map { Result<[UInt8], FileReadError>.success($0) } ?? FileReader.read(f.absolute, maxBytes: limits.maxFileBytes)
+            })
+        }
         var manifestFile: YAMLFile?
         var manifestRel: String?
         if let mp = options.manifestPath {
@@ -111,7 +121,7 @@ public struct ConfigSetLoader: Sendable {
     public func load(documents: [(path: String, text: String)], root: String = ".") -> ConfigSet {
         let sources = documents
             .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-            .map { d in Source(path: d.path, bytes: { .success(Array(d.text.utf8)) }) }
+            .map { d in Source(path: d.path, location: nil, bytes: { .success(Array(d.text.utf8)) }) }
         var manifestFile: YAMLFile?
         if let mp = options.manifestPath, let doc = documents.first(where: { $0.path == mp }) {
             manifestFile = YAMLParser.parse(bytes: Array(doc.text.utf8), path: mp, limits: options.limits)
@@ -124,6 +134,8 @@ public struct ConfigSetLoader: Sendable {
 
     struct Source: Sendable {
         let path: String
+        /// Where the file lives on disk (nil for in-memory documents).
+        let location: String?
         let bytes: @Sendable () -> Result<[UInt8], FileReadError>
     }
 
@@ -270,7 +282,8 @@ public struct ConfigSetLoader: Sendable {
         }
         return ConfigSet(root: root, files: files, assignments: assignments, clusters: clusters,
                          resources: resources, helmValues: helmValues, unrecognized: unrecognized,
-                         manifest: manifest, notes: notes, unreadable: unreadable, manifestProblems: manifestProblems)
+                         manifest: manifest, notes: notes, unreadable: unreadable, manifestProblems: manifestProblems,
+                         sources: SourceStore(sources: sources))
     }
 
     // MARK: - Paths
@@ -354,5 +367,19 @@ enum ResourceFactory {
             namespace = nil
         }
         return .resource(ResourceIdentity(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name))
+    }
+}
+
+extension SourceStore {
+    /// A store reading the loader's sources again on demand.
+    convenience init(sources: [ConfigSetLoader.Source]) {
+        var readers: [String: @Sendable () -> [UInt8]?] = [:]
+        var locations: [String: String] = [:]
+        for s in sources {
+            let read = s.bytes
+            readers[s.path] = { if case .success(let b) = read() { return b } else { return nil } }
+            if let l = s.location { locations[s.path] = l }
+        }
+        self.init(readers: readers, locations: locations)
     }
 }

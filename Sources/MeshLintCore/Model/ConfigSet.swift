@@ -77,14 +77,18 @@ public final class ConfigSet: Sendable {
     /// Problems with the manifest itself (bad types, unknown clusters).
     public let manifestProblems: [(node: YAMLNode, message: String)]
 
+    /// The text of each file as written, read only when a fix needs it.
+    public let sources: SourceStore
+
     let byCluster: [[Int]]
     let fileCounts: [Int]
 
     init(root: String, files: [YAMLFile], assignments: [String: FileAssignment], clusters: [Cluster],
          resources: [Resource], helmValues: [(clusterIndex: Int, root: YAMLNode)], unrecognized: [YAMLNode],
          manifest: Manifest?, notes: [LoadNote], unreadable: [(path: String, message: String)],
-         manifestProblems: [(node: YAMLNode, message: String)]) {
+         manifestProblems: [(node: YAMLNode, message: String)], sources: SourceStore = SourceStore()) {
         self.root = root
+        self.sources = sources
         self.files = files
         self.assignments = assignments
         self.clusters = clusters

@@ -1,0 +1,38 @@
+import MeshLintCore
+
+/// MC601's repair when the cluster's CoreDNS `Corefile` has no server block for the global zone
+/// and istiocoredns's clusterIP is in the set: append
+/// `<suffix>:53 { errors  cache 30  forward . <clusterIP> }` (`proxy` when the Corefile uses it),
+/// indented like the Corefile's own blocks.
+extension GlobalDNSMissingRule: FixProvider {
+    func fix(for finding: Finding, in context: RuleContext) -> Fix? {
+        guard let c = context.clusterIndex(of: finding), let r = context.resource(of: finding), r.kind == "ConfigMap",
+              let ip = context.graph.traffic.dns[c].istiocorednsClusterIP?.value,
+              case .success = IPAddress.parse(ip), let corefile = r.root["data"]?["Corefile"], let text = corefile.scalar,
+              var b = FixBuilder(r.root, sources: context.sources) else { return nil }
+        let suffix = context.graph.traffic.globalSuffixes[c]
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // A block for the zone already exists (then it is wrong in a way a person must judge).
+        let zone = suffix.lowercased()
+        if lines.contains(where: { l in
+            let t = l.drop { $0 == " " || $0 == "\t" }.lowercased()
+            return t.hasPrefix(zone + ":") || t.hasPrefix(zone + " ") || t.hasPrefix(zone + "{") || t.hasPrefix(zone + ".:")
+        }) { return nil }
+        let verb = lines.contains { $0.drop { $0 == " " || $0 == "\t" }.hasPrefix("proxy ") } ? "proxy" : "forward"
+        let unit = Self.directiveIndent(lines)
+        b.append(lines: ["\(suffix):53 {", "\(unit)errors", "\(unit)cache 30", "\(unit)\(verb) . \(ip)", "}"],
+                 toBlockScalarAt: ["data", "Corefile"])
+        return b.fix("Forward the \(suffix) zone to istiocoredns (\(ip)) in the Corefile")
+    }
+
+    /// The indentation of directives inside the Corefile's first server block (4 spaces when
+    /// it has none).
+    static func directiveIndent(_ lines: [Substring]) -> String {
+        for (i, l) in lines.enumerated() where l.hasSuffix("{") && i + 1 < lines.count {
+            let outer = l.prefix { $0 == " " || $0 == "\t" }
+            let inner = lines[i + 1].prefix { $0 == " " || $0 == "\t" }
+            if inner.count > outer.count && inner.hasPrefix(outer) { return String(inner.dropFirst(outer.count)) }
+        }
+        return "    "
+    }
+}
