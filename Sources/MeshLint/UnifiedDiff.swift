@@ -11,20 +11,28 @@ enum UnifiedDiff {
         var suf = 0
         while suf < old.count - pre && suf < new.count - pre && old[old.count - 1 - suf] == new[new.count - 1 - suf] { suf += 1 }
         let x = Array(old[pre..<(old.count - suf)]), y = Array(new[pre..<(new.count - suf)])
-        // Longest common subsequence of the middle.
-        var lcs = Array(repeating: Array(repeating: 0, count: y.count + 1), count: x.count + 1)
-        for i in stride(from: x.count - 1, through: 0, by: -1) {
-            for j in stride(from: y.count - 1, through: 0, by: -1) {
-                lcs[i][j] = x[i] == y[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
-            }
-        }
-        // The edit script over whole files: (kind, old index, new index).
+        // The edit script over whole files: (kind, old index, new index). Fixes change a few
+        // lines here and there, so after a difference the texts resynchronise nearby: take the
+        // nearest pair of equal lines (followed by another equal pair, or at an end) within a
+        // window; far apart, the rest is one replacement. Linear in the file for fixes.
         var ops: [(Character, Int, Int)] = (0..<pre).map { (" ", $0, $0) }
+        func syncs(_ i: Int, _ j: Int) -> Bool {
+            guard i < x.count, j < y.count, x[i] == y[j] else { return false }
+            return i + 1 == x.count || j + 1 == y.count || x[i + 1] == y[j + 1]
+        }
         var i = 0, j = 0
         while i < x.count || j < y.count {
-            if i < x.count && j < y.count && x[i] == y[j] { ops.append((" ", pre + i, pre + j)); i += 1; j += 1 }
-            else if i < x.count && (j == y.count || lcs[i + 1][j] >= lcs[i][j + 1]) { ops.append(("-", pre + i, pre + j)); i += 1 }
-            else { ops.append(("+", pre + i, pre + j)); j += 1 }
+            if i < x.count && j < y.count && x[i] == y[j] { ops.append((" ", pre + i, pre + j)); i += 1; j += 1; continue }
+            var next: (Int, Int)?
+            search: for distance in 1...window {
+                for a in 0...distance where syncs(i + a, j + distance - a) {
+                    next = (i + a, j + distance - a)
+                    break search
+                }
+            }
+            let (ti, tj) = next ?? (x.count, y.count)
+            while i < ti { ops.append(("-", pre + i, pre + j)); i += 1 }
+            while j < tj { ops.append(("+", pre + i, pre + j)); j += 1 }
         }
         for k in 0..<suf { ops.append((" ", old.count - suf + k, new.count - suf + k)) }
         // Hunks: changes with three lines of context, merged when they touch.
@@ -49,6 +57,9 @@ enum UnifiedDiff {
         }
         return out
     }
+
+    /// How far apart (in lines of both files) a resynchronisation is looked for.
+    static let window = 200
 
     struct Line: Equatable {
         var text: String

@@ -159,4 +159,31 @@ final class FixTests: XCTestCase {
         XCTAssertEqual(s.position(of: 16), SourcePosition(line: 2, column: 9))
         XCTAssertEqual(s.lineBreak, "\r\n")
     }
+
+    func testUnifiedDiffOfInsertedAndReplacedLines() {
+        let a = Array("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl".utf8)
+        let b = Array("a\nB\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm".utf8)
+        XCTAssertEqual(UnifiedDiff.render(path: "f.yaml", a, b), """
+            --- a/f.yaml
+            +++ b/f.yaml
+            @@ -1,5 +1,5 @@
+             a
+            -b
+            +B
+             c
+             d
+             e
+            @@ -9,4 +9,5 @@
+             i
+             j
+             k
+            -l
+            \\ No newline at end of file
+            +l
+            +m
+            \\ No newline at end of file
+
+            """)
+        XCTAssertEqual(UnifiedDiff.render(path: "f.yaml", a, a), "")
+    }
 }

@@ -80,13 +80,24 @@ public enum FixApplier {
     /// taken in order (the rest wait for the next pass).
     public static func nonOverlapping(_ fixes: [Fix]) -> [Fix] {
         var chosen: [Fix] = []
-        var taken: [TextEdit] = []
-        for f in fixes {
-            guard !f.edits.isEmpty else { continue }
-            if f.edits.contains(where: { e in taken.contains { $0.overlaps(e) } }) { continue }
-            if chosen.contains(f) { continue }
+        var taken: [String: [TextEdit]] = [:]   // per file, sorted by start offset
+        func conflicts(_ e: TextEdit) -> Bool {
+            guard let list = taken[e.file] else { return false }
+            var lo = 0, hi = list.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if list[mid].startOffset < e.startOffset { lo = mid + 1 } else { hi = mid }
+            }
+            return (lo < list.count && list[lo].overlaps(e)) || (lo > 0 && list[lo - 1].overlaps(e))
+        }
+        for f in fixes where !f.edits.isEmpty && !f.edits.contains(where: conflicts) {
             chosen.append(f)
-            taken += f.edits
+            for e in f.edits {
+                var list = taken[e.file, default: []]
+                let i = list.firstIndex { $0.startOffset > e.startOffset } ?? list.count
+                list.insert(e, at: i)
+                taken[e.file] = list
+            }
         }
         return chosen
     }

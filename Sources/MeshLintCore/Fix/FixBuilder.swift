@@ -50,6 +50,7 @@ public struct FixBuilder {
     public let file: YAMLFile
     /// The document's root.
     public let root: YAMLNode
+    private let sources: SourceStore
     private(set) var edits: [TextEdit] = []
     private var expected: [(path: [FixPathStep], check: @Sendable (YAMLNode?) -> Bool)] = []
     private var failed = false
@@ -63,6 +64,7 @@ public struct FixBuilder {
         source = text
         file = root.file
         self.root = root
+        self.sources = sources
     }
 
     // MARK: Finding nodes
@@ -211,22 +213,41 @@ public struct FixBuilder {
     /// The fix titled `title`, after checking the edited file; nil when an edit was uncertain,
     /// the result does not parse as before, or a value outside the intended ones changed.
     public func fix(_ title: String) -> Fix? {
-        guard !failed, !edits.isEmpty, let bytes = FixApplier.apply(edits, to: source.bytes) else { return nil }
-        let after = YAMLParser.parse(bytes: bytes, path: file.path)
-        guard after.documents.count == file.documents.count,
-              after.diagnostics.count == file.diagnostics.count,
-              let doc = file.documents.firstIndex(where: { $0.root == root.index }) else { return nil }
-        let newRoot = after.node(after.documents[doc].root)
-        for e in expected where !e.check(Self.node(at: e.path, in: newRoot)) { return nil }
-        // Every other value of every document is as it was.
-        for (i, d) in file.documents.enumerated() {
-            var old: [String: String] = [:], new: [String: String] = [:]
-            Self.leaves(file.node(d.root), "", &old)
-            Self.leaves(after.node(after.documents[i].root), "", &new)
-            let touched = i == doc ? expected.map { $0.path.map(\.description).joined() } : []
-            for (p, v) in old where new[p] != v && !touched.contains(where: { p.hasPrefix($0) }) { return nil }
+        guard !failed, !edits.isEmpty, let doc = file.documents.firstIndex(where: { $0.root == root.index }) else { return nil }
+        // Only the edited document is parsed again (a file may hold thousands); the fixer
+        // parses the whole file once more before it writes it.
+        let range = documentRange(doc)
+        guard edits.allSatisfy({ $0.startOffset >= range.lowerBound && $0.endOffset <= range.upperBound }) else { return nil }
+        let local = edits.map { e -> TextEdit in
+            var e = e
+            e.startOffset -= range.lowerBound
+            e.endOffset -= range.lowerBound
+            return e
         }
+        let before = Array(source.bytes[range])
+        guard let bytes = FixApplier.apply(local, to: before) else { return nil }
+        let old = YAMLParser.parse(bytes: before, path: file.path), new = YAMLParser.parse(bytes: bytes, path: file.path)
+        guard old.documents.count == 1, new.documents.count == 1, new.diagnostics.count == old.diagnostics.count else { return nil }
+        let newRoot = new.node(new.documents[0].root)
+        for e in expected where !e.check(Self.node(at: e.path, in: newRoot)) { return nil }
+        // Every other value of the document is as it was.
+        var was: [String: String] = [:], now: [String: String] = [:]
+        Self.leaves(root, "", &was)
+        Self.leaves(newRoot, "", &now)
+        let touched = expected.map { $0.path.map(\.description).joined() }
+        for (p, v) in was where now[p] != v && !touched.contains(where: { p.hasPrefix($0) }) { return nil }
         return Fix(title: title, edits: edits)
+    }
+
+    /// The bytes of document `index`: from its start (`---` or first content) to the next
+    /// document's start.
+    private func documentRange(_ index: Int) -> Range<Int> {
+        let docs = file.documents
+        let start = source.offset(line: docs[index].position.line, column: docs[index].position.column) ?? 0
+        let end = index + 1 < docs.count
+            ? source.offset(line: docs[index + 1].position.line, column: docs[index + 1].position.column) ?? source.bytes.count
+            : source.bytes.count
+        return start..<max(start, end)
     }
 
     static func leaves(_ n: YAMLNode, _ path: String, _ out: inout [String: String]) {
@@ -256,15 +277,7 @@ public struct FixBuilder {
     }
 
     /// The quote character the file uses most (double when it uses none).
-    private var preferredQuote: YAMLScalarStyle {
-        var single = 0, double = 0
-        file.nodes.withUnsafeBufferPointer { buf in
-            for n in buf {
-                if n.style == .singleQuoted { single += 1 } else if n.style == .doubleQuoted { double += 1 }
-            }
-        }
-        return single > double ? .singleQuoted : .doubleQuoted
-    }
+    private var preferredQuote: YAMLScalarStyle { sources.preferredQuote(of: file) }
 
     static func quote(_ s: String, _ style: YAMLScalarStyle) -> String {
         if style == .singleQuoted { return "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }

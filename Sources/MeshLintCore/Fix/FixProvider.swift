@@ -21,10 +21,28 @@ extension RuleContext {
     /// The text sources of the set's files.
     public var sources: SourceStore { self.set.sources }
 
-    /// The resource a finding is about (same file and identity), if it was written in a file.
+    /// The resource a finding is about, as written in its file (nil for findings about no
+    /// resource or about a rendered one). Found from the finding's position, without a scan
+    /// of every resource.
     public func resource(of finding: Finding) -> Resource? {
-        guard let id = finding.resource else { return nil }
-        return set.resources.first { $0.file == finding.file && !$0.isImplied && $0.identity == id }
+        guard let id = finding.resource, let root = documentRoot(of: finding),
+              root["kind"]?.text == id.kind, root.at("metadata", "name")?.text ?? id.name == id.name else { return nil }
+        return Resource(clusterIndex: clusterIndex(of: finding) ?? 0, root: root, identity: id,
+                        isShared: set.assignments[finding.file] == .shared)
+    }
+
+    /// The root of the document of `finding.file` that holds the finding's position.
+    public func documentRoot(of finding: Finding) -> YAMLNode? {
+        let files = set.files
+        var lo = 0, hi = files.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if files[mid].path.utf8.lexicographicallyPrecedes(finding.file.utf8) { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < files.count, files[lo].path == finding.file else { return nil }
+        let at = SourcePosition(line: finding.line, column: finding.column)
+        guard let doc = files[lo].documents.last(where: { $0.position <= at }) else { return nil }
+        return files[lo].node(doc.root)
     }
 
     /// The index of the finding's cluster.

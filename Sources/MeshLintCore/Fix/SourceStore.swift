@@ -8,6 +8,7 @@ public final class SourceStore: @unchecked Sendable {
     /// The path each file was read from, by path in findings (nil for in-memory documents).
     public let locations: [String: String]
     private var cache: [String: SourceText] = [:]
+    private var quotes: [ObjectIdentifier: YAMLScalarStyle] = [:]
     private let lock = NSLock()
 
     /// A store with a reader per file (by path in findings) and, for files on disk, where they live.
@@ -27,6 +28,24 @@ public final class SourceStore: @unchecked Sendable {
         cache[path] = t
         lock.unlock()
         return t
+    }
+
+    /// The quote style `file` uses most (double quotes when it quotes nothing), counted once per file.
+    func preferredQuote(of file: YAMLFile) -> YAMLScalarStyle {
+        lock.lock()
+        if let q = quotes[ObjectIdentifier(file)] { lock.unlock(); return q }
+        lock.unlock()
+        var single = 0, double = 0
+        file.nodes.withUnsafeBufferPointer { buf in
+            for n in buf {
+                if n.style == .singleQuoted { single += 1 } else if n.style == .doubleQuoted { double += 1 }
+            }
+        }
+        let q: YAMLScalarStyle = single > double ? .singleQuoted : .doubleQuoted
+        lock.lock()
+        quotes[ObjectIdentifier(file)] = q
+        lock.unlock()
+        return q
     }
 
     /// Paths of every file the store can read.
