@@ -93,6 +93,9 @@ public struct FixResult: Sendable {
     public let files: [FixedFile]
     /// Every fix applied, over all passes.
     public let applied: [Fix]
+    /// The findings those fixes repaired (one fix can repair the same finding reported for
+    /// several clusters of a shared file).
+    public let fixed: [Finding]
     /// Fixes refused (the file would not parse as before).
     public let refused: [FixRefusal]
     /// The findings left after the fixes.
@@ -140,6 +143,7 @@ extension Linter {
         var overlay: [String: [UInt8]] = [:]
         var originals: [String: [UInt8]] = [:]
         var applied: [Fix] = []
+        var fixed: [Finding] = []
         var refused: [FixRefusal] = []
         var refusedFixes = Set<Fix>()
         guard var report = lint(overlay) else { return nil }
@@ -160,6 +164,8 @@ extension Linter {
                 overlay[file] = text
             }
             applied += step.applied
+            let done = Set(step.applied)
+            fixed += report.findings.filter { $0.fix.map(done.contains) ?? false }
             guard let next = lint(overlay) else { return nil }
             report = next
             passes += 1
@@ -168,7 +174,7 @@ extension Linter {
             guard let o = originals[p], let n = overlay[p], o != n else { return nil }
             return FixedFile(path: p, location: report.set.sources.locations[p], original: o, fixed: n)
         }
-        return FixResult(files: files, applied: applied, refused: refused, report: report, passes: min(passes, Self.maxFixPasses))
+        return FixResult(files: files, applied: applied, fixed: fixed, refused: refused, report: report, passes: min(passes, Self.maxFixPasses))
     }
 }
 

@@ -65,7 +65,7 @@ struct FixCommand: ParsableCommand {
             }
         }
         let verb = write ? "fixed" : "would fix"
-        let count = result.applied.count
+        let count = result.fixed.count
         note("\(verb) \(count) finding\(count == 1 ? "" : "s") in \(result.files.count) file\(result.files.count == 1 ? "" : "s")"
              + (result.files.isEmpty ? "" : ": " + result.files.map(\.path).joined(separator: ", ")))
         if diff {
