@@ -210,6 +210,20 @@ public struct FixBuilder {
         expect(path) { $0?.scalar == expectedValue }
     }
 
+    /// Replaces `old`, written at `line`:`column` inside the scalar at `path` (a word of a
+    /// Corefile, an address in JSON text), with `new`; only when `old` occurs once in the value.
+    public mutating func replaceText(_ old: String, with new: String, at line: Int, column: Int, inScalarAt path: [FixPathStep]) {
+        guard let n = node(at: path), let value = n.scalar, !old.isEmpty,
+              value.components(separatedBy: old).count == 2,
+              var start = source.offset(line: line, column: column) else { return fail() }
+        // A location may name a JSON string by its opening quote.
+        if start < source.bytes.count && source.bytes[start] == UInt8(ascii: "\"") { start += 1 }
+        guard start + old.utf8.count <= source.bytes.count, source.text(start..<(start + old.utf8.count)) == old else { return fail() }
+        edits.append(source.edit(start..<(start + old.utf8.count), new))
+        let expectedValue = value.replacingOccurrences(of: old, with: new)
+        expect(path) { $0?.scalar == expectedValue }
+    }
+
     /// The fix titled `title`, after checking the edited file; nil when an edit was uncertain,
     /// the result does not parse as before, or a value outside the intended ones changed.
     public func fix(_ title: String) -> Fix? {
