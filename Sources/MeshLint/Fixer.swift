@@ -139,6 +139,11 @@ extension Linter {
         }!
     }
 
+    /// A finding and the fix proposed for it, as stable across passes as edits move lines.
+    static func fixKey(_ f: Finding, _ fix: Fix) -> String {
+        [f.rule, f.cluster ?? "-", f.file, f.fieldPath ?? f.message, fix.title].joined(separator: "|")
+    }
+
     private func fixLoop(_ lint: ([String: [UInt8]]) -> LintReport?) -> FixResult? {
         var overlay: [String: [UInt8]] = [:]
         var originals: [String: [UInt8]] = [:]
@@ -146,10 +151,21 @@ extension Linter {
         var fixed: [Finding] = []
         var refused: [FixRefusal] = []
         var refusedFixes = Set<Fix>()
+        var tried = Set<String>()
         guard var report = lint(overlay) else { return nil }
         var passes = 1
         while passes <= Self.maxFixPasses {
-            let fixes = report.findings.compactMap(\.fix).filter { !refusedFixes.contains($0) }
+            // A fix that did not repair its finding is not applied again (that would repeat an
+            // insertion); a different fix for the same finding may follow (a second rule to edit).
+            let fixes = report.findings.compactMap { f -> Fix? in
+                guard let fix = f.fix, !refusedFixes.contains(fix) else { return nil }
+                if tried.contains(Self.fixKey(f, fix)) {
+                    refusedFixes.insert(fix)
+                    refused.append(FixRefusal(file: f.file, reason: "\(fix.title): the finding is still reported after this fix was applied, so it is not applied again"))
+                    return nil
+                }
+                return fix
+            }
             guard !fixes.isEmpty else { break }
             var texts: [String: [UInt8]] = [:]
             for file in Set(fixes.flatMap(\.files)) {
@@ -165,7 +181,7 @@ extension Linter {
             }
             applied += step.applied
             let done = Set(step.applied)
-            fixed += report.findings.filter { $0.fix.map(done.contains) ?? false }
+            for f in report.findings { if let fix = f.fix, done.contains(fix) { fixed.append(f); tried.insert(Self.fixKey(f, fix)) } }
             guard let next = lint(overlay) else { return nil }
             report = next
             passes += 1
@@ -179,6 +195,17 @@ extension Linter {
 }
 
 extension Fixes {
+    /// Applies `fixes` to in-memory documents (relative path → text), as ``apply(_:to:)``
+    /// does to bytes; returns the documents in the same order with their new texts.
+    public static func apply(_ fixes: [Fix], to documents: [(path: String, text: String)])
+        -> (documents: [(path: String, text: String)], application: FixApplication) {
+        var texts: [String: [UInt8]] = [:]
+        for d in documents { texts[d.path] = Array(d.text.utf8) }
+        let result = apply(fixes, to: texts)
+        let out = documents.map { d in (path: d.path, text: result.texts[d.path].map { String(decoding: $0, as: UTF8.self) } ?? d.text) }
+        return (out, result)
+    }
+
     /// The fixes of `fixes` that touch a file `step` refused.
     static func refusedFixes(_ fixes: [Fix], _ step: FixApplication) -> [Fix] {
         let files = Set(step.refused.map(\.file))

@@ -186,4 +186,32 @@ final class FixTests: XCTestCase {
             """)
         XCTAssertEqual(UnifiedDiff.render(path: "f.yaml", a, a), "")
     }
+
+    /// A rule whose fix never repairs its finding: appends to a list every time.
+    struct NeverSatisfied: FixProvider {
+        let code = "MC999"
+        let reads: Set<String> = ["ConfigMap"]
+        func check(_ context: RuleContext) -> [Finding] { context.set.resources.map { context.finding("x", resource: $0) } }
+        func fix(for finding: Finding, in context: RuleContext) -> Fix? {
+            guard let r = context.resource(of: finding), var b = FixBuilder(r.root, sources: context.sources) else { return nil }
+            b.append(.string("more"), toSequenceAt: ["list"])
+            return b.fix("Append more")
+        }
+    }
+
+    func testAFixThatDoesNotRepairItsFindingIsNotRepeated() throws {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nlist:\n- one\n"
+        let result = try Linter(rules: [NeverSatisfied()]).fix(documents: [(path: "east/a.yaml", text: text)])
+        XCTAssertEqual(result.files.map { String(decoding: $0.fixed, as: UTF8.self) }, [text + "- more\n"])
+        XCTAssertEqual(result.refused.count, 1)
+        XCTAssertTrue(result.refused[0].reason.contains("not applied again"), result.refused[0].reason)
+    }
+
+    func testFixesApplyToInMemoryDocuments() throws {
+        let docs = [(path: "east/secret.yaml", text: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: istio-remote-secret-west\n  namespace: istio-system\n  labels: {istio/multiCluster: yes}\n")]
+        let report = try Linter(only: ["MC003"]).lint(documents: docs)
+        let (fixed, application) = Fixes.apply(report.findings.compactMap(\.fix), to: docs)
+        XCTAssertEqual(application.applied.count, 1)
+        XCTAssertEqual(fixed[0].text, docs[0].text.replacingOccurrences(of: ": yes}", with: ": \"yes\"}"))
+    }
 }
