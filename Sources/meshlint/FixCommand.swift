@@ -54,26 +54,38 @@ struct FixCommand: ParsableCommand {
         }
         for r in result.refused { note("\(r)") }
         let write = !diff && !dryRun
+        var report = result.report
+        var files = result.files
+        var count = result.fixed.count
         if write {
-            for f in result.files {
-                guard let location = f.location else { continue }
+            // Writing through a link would change a file outside the set (or replace the link).
+            let links = files.filter { f in f.location.map { (try? FileManager.default.destinationOfSymbolicLink(atPath: $0)) != nil } ?? true }
+            for f in links { note("\(f.path): is a symbolic link; its fixes are not written") }
+            files.removeAll { f in links.contains { $0.path == f.path } }
+            for f in files {
                 do {
-                    try Data(f.fixed).write(to: URL(fileURLWithPath: location), options: .atomic)
+                    try Data(f.fixed).write(to: URL(fileURLWithPath: f.location!), options: .atomic)
                 } catch {
-                    throw UsageError(description: "\(location): cannot write: \(error.localizedDescription)")
+                    throw UsageError(description: "\(f.location!): cannot write: \(error.localizedDescription)")
+                }
+            }
+            if !links.isEmpty {
+                let skipped = Set(links.map(\.path))
+                count = result.fixed.filter { f in f.fix.map { $0.files.isDisjoint(with: skipped) } ?? false }.count
+                do { report = try linter.lint(paths: paths, options: LoadOptions(manifestPath: manifest)) } catch {
+                    throw InputError(root: paths.first ?? ".", message: error.description, format: format)
                 }
             }
         }
         let verb = write ? "fixed" : "would fix"
-        let count = result.fixed.count
-        note("\(verb) \(count) finding\(count == 1 ? "" : "s") in \(result.files.count) file\(result.files.count == 1 ? "" : "s")"
-             + (result.files.isEmpty ? "" : ": " + result.files.map(\.path).joined(separator: ", ")))
+        note("\(verb) \(count) finding\(count == 1 ? "" : "s") in \(files.count) file\(files.count == 1 ? "" : "s")"
+             + (files.isEmpty ? "" : ": " + files.map(\.path).joined(separator: ", ")))
         if diff {
             print(result.diff, terminator: "")
         } else {
-            print(format.output.render(result.report, color: false), terminator: "")
+            print(format.output.render(report, color: false), terminator: "")
         }
-        if result.report.fails(at: failOn.severity) { throw ExitCode(1) }
+        if report.fails(at: failOn.severity) { throw ExitCode(1) }
     }
 
     func note(_ s: String) {

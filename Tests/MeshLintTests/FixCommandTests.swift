@@ -62,4 +62,16 @@ final class FixCommandTests: XCTestCase {
         XCTAssertEqual(unknown.status, 2)
         XCTAssertTrue(unknown.stderr.contains("unknown rule"), unknown.stderr)
     }
+
+    func testALinkedFileIsNotWrittenThrough() throws {
+        let set = TempSet(), outside = TempSet()
+        outside.write("secret.yaml", Self.secret)
+        try FileManager.default.createDirectory(atPath: set.path + "/east", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: set.path + "/east/secret.yaml", withDestinationPath: outside.path + "/secret.yaml")
+        let run = try CLI.run(["fix", set.path])
+        XCTAssertTrue(run.stderr.contains("east/secret.yaml: is a symbolic link"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("fixed 0 findings in 0 files"), run.stderr)
+        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(outside.read("secret.yaml"), Self.secret)
+    }
 }
