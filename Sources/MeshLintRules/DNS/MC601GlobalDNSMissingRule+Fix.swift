@@ -3,11 +3,12 @@ import MeshLintCore
 /// MC601's repair when the cluster's CoreDNS `Corefile` has no server block for the global zone
 /// and istiocoredns's clusterIP is in the set: append
 /// `<suffix>:53 { errors  cache 30  forward . <clusterIP> }` (`proxy` when the Corefile uses it),
-/// indented like the Corefile's own blocks.
+/// indented like the Corefile's own blocks. A file shared by several clusters is left alone:
+/// each cluster has its own istiocoredns address.
 extension GlobalDNSMissingRule: FixProvider {
     func fix(for finding: Finding, in context: RuleContext) -> Fix? {
         if let fix = retargetFix(finding, context) { return fix }
-        guard let c = context.clusterIndex(of: finding), let r = context.resource(of: finding), r.kind == "ConfigMap",
+        guard let c = context.clusterIndex(of: finding), let r = context.resource(of: finding), r.kind == "ConfigMap", !r.isShared,
               let ip = context.graph.traffic.dns[c].istiocorednsClusterIP?.value,
               case .success = IPAddress.parse(ip), let corefile = r.root["data"]?["Corefile"], let text = corefile.scalar,
               var b = FixBuilder(r.root, sources: context.sources) else { return nil }
@@ -33,7 +34,7 @@ extension GlobalDNSMissingRule: FixProvider {
               case .success = IPAddress.parse(ip) else { return nil }
         let suffix = context.graph.traffic.globalSuffixes[c]
         guard case .forwarded(let forwarders) = context.graph.traffic.dns[c].resolution(of: suffix) else { return nil }
-        for f in forwarders where !f.resource.isImplied {
+        for f in forwarders where !f.resource.isImplied && !f.resource.isShared {
             for t in f.targets where t.location.file == finding.file && t.location.line == finding.line && t.location.column == finding.column {
                 guard t.ip != nil, var b = FixBuilder(f.resource.root, sources: context.sources),
                       let holder = Self.scalarHolding(t.location, in: f.resource.root), let path = b.path(of: holder) else { return nil }

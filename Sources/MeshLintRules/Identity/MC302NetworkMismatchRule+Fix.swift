@@ -10,7 +10,7 @@ extension NetworkMismatchRule: FixProvider {
         let consensus = context.graph.identity.networks[c]
         guard let net = consensus.network,
               let d = consensus.dissenters.first(where: { $0.node.file.path == finding.file && $0.node.line == finding.line && $0.node.column == finding.column }),
-              d.kind == .namespaceLabel, let r = d.resource, !r.isImplied,
+              d.kind == .namespaceLabel, let r = d.resource, !r.isImplied, !r.isShared,
               consensus.supporters.contains(where: { $0.kind == .installValues }) else { return nil }
         let agree = Set(consensus.supporters.map(\.document)).count
         let disagree = Set(consensus.dissenters.map(\.document)).count
