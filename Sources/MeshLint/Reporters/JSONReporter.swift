@@ -71,6 +71,7 @@ public enum JSONReporter {
             .object([("cluster", .optional(r.cluster)), ("file", .string(r.file)), ("line", .int(r.line)),
                      ("column", .int(r.column)), ("message", .string(r.message))])
         })))
+        pairs.append(("fix", FixOutput.json(f.fix)))
         return .object(pairs)
     }
 }

@@ -154,6 +154,7 @@ public enum SARIFReporter {
                 return .object(loc)
             })))
         }
+        if let fix = f.fix { pairs.append(("fixes", FixOutput.sarif(fix, prefix: prefix))) }
         pairs.append(("partialFingerprints", .object([(Fingerprint.sarifKey, .string(fingerprint))])))
         if let c = f.cluster { pairs.append(("properties", .object([("cluster", .string(c))]))) }
         return .object(pairs)

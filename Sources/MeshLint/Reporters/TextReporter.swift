@@ -19,6 +19,7 @@ public enum TextReporter {
                 let where_ = "\(r.file):\(r.line):\(r.column)" + (r.cluster.map { " (\($0))" } ?? "")
                 out += "    related: \(where_): \(r.message)\n"
             }
+            if let fix = f.fix { out += "    fix available: \(fix.title) (meshlint fix)\n" }
         }
         if !report.findings.isEmpty { out += "\n" }
         out += summaryLine(report)

@@ -55,6 +55,8 @@ public struct Finding: Codable, Sendable, Hashable {
     /// Dotted path of the field at fault inside the resource (e.g. `spec.endpoints[0].ports.http1`);
     /// used for fingerprints that survive reformatting.
     public var fieldPath: String?
+    /// The certain repair, when the rule has one (nil: no safe fix).
+    public var fix: Fix?
 
     public init(rule: String, name: String, severity: Severity, message: String, cluster: String?,
                 file: String, line: Int, column: Int, resource: FindingResource? = nil,

@@ -101,7 +101,7 @@ public enum RuleEngine {
         let slots = Slots(active.count)
         let work: @Sendable (Int) -> Void = { i in
             let ctx = RuleContext(set: set, graph: graph, rule: active[i].descriptor)
-            slots.out[i] = active[i].rule.check(ctx)
+            slots.out[i] = RuleEngine.attachingFixes(active[i].rule.check(ctx), of: active[i].rule, ctx)
         }
         if parallel && active.count > 1 {
             DispatchQueue.concurrentPerform(iterations: active.count, execute: work)

@@ -13,13 +13,17 @@ public struct LoadOptions: Sendable {
     /// each kustomization gets a finding that says how to render it, and its raw files are not
     /// checked as if they were applied.
     public var kustomize: (any KustomizeRendering)?
+    /// Text to use instead of a file's contents, by path relative to the set's root (`meshlint
+    /// fix --dry-run` lints its edits without writing them).
+    public var overlay: [String: [UInt8]]
 
     public init(manifestPath: String? = nil, limits: YAMLLimits = YAMLLimits(), parallel: Bool = true,
-                kustomize: (any KustomizeRendering)? = nil) {
+                kustomize: (any KustomizeRendering)? = nil, overlay: [String: [UInt8]] = [:]) {
         self.manifestPath = manifestPath
         self.limits = limits
         self.parallel = parallel
         self.kustomize = kustomize
+        self.overlay = overlay
     }
 }
 
@@ -108,9 +112,15 @@ public struct ConfigSetLoader: Sendable {
             .sorted { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
 
         let limits = options.limits
-        let sources: [Source] = found.map { f in Source(path: f.relative, bytes: {
-            FileReader.read(f.absolute, maxBytes: limits.maxFileBytes, followSymlinks: f.explicit)
-        }) }
+        let overlay = options.overlay
+        let sources: [Source] = found.map { f in
+            // Read by real path; written (by `meshlint fix`) at the path as walked, so that a
+            // symlink is seen as one and never written through.
+            Source(path: f.relative, location: f.explicit ? f.absolute : rootAbs + "/" + f.relative, bytes: {
+                overlay[f.relative].map { Result<[UInt8], FileReadError>.success($0) }
+                    ?? FileReader.read(f.absolute, maxBytes: limits.maxFileBytes, followSymlinks: f.explicit)
+            })
+        }
         var manifestFile: YAMLFile?
         var manifestRel: String?
         if let mp = options.manifestPath {
@@ -164,7 +174,7 @@ public struct ConfigSetLoader: Sendable {
         let sources = documents
             .filter { !inChartSubdir($0.path) }
             .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-            .map { d in Source(path: d.path, bytes: { .success(Array(d.text.utf8)) }) }
+            .map { d in Source(path: d.path, location: nil, bytes: { .success(Array(d.text.utf8)) }) }
         var manifestFile: YAMLFile?
         if let mp = options.manifestPath, let doc = documents.first(where: { $0.path == mp }) {
             manifestFile = YAMLParser.parse(bytes: Array(doc.text.utf8), path: mp, limits: options.limits)
@@ -180,6 +190,8 @@ public struct ConfigSetLoader: Sendable {
 
     struct Source: Sendable {
         let path: String
+        /// Where the file lives on disk (nil for in-memory documents).
+        let location: String?
         let bytes: @Sendable () -> Result<[UInt8], FileReadError>
     }
 
@@ -391,7 +403,8 @@ public struct ConfigSetLoader: Sendable {
                          unreadableDirectories: zip(unreadableDirectories, directoryClusters).map {
                              UnreadableDirectory(path: $0.path, message: $0.message, clusterIndex: $1)
                          },
-                         manifestProblems: manifestProblems)
+                         manifestProblems: manifestProblems, sources: SourceStore(sources: sources),
+                         renderedSources: rendered.covered)
     }
 
     // MARK: - Paths
@@ -475,5 +488,19 @@ enum ResourceFactory {
             namespace = nil
         }
         return .resource(ResourceIdentity(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name))
+    }
+}
+
+extension SourceStore {
+    /// A store reading the loader's sources again on demand.
+    convenience init(sources: [ConfigSetLoader.Source]) {
+        var readers: [String: @Sendable () -> [UInt8]?] = [:]
+        var locations: [String: String] = [:]
+        for s in sources {
+            let read = s.bytes
+            readers[s.path] = { if case .success(let b) = read() { return b } else { return nil } }
+            if let l = s.location { locations[s.path] = l }
+        }
+        self.init(readers: readers, locations: locations)
     }
 }

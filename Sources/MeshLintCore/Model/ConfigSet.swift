@@ -88,8 +88,15 @@ public final class ConfigSet: Sendable {
     public let unreadableDirectories: [UnreadableDirectory]
     /// Charts, Go templates and kustomizations that were not rendered, so not checked.
     public let renderNotes: [RenderNote]
+    /// Files that a render (kustomization, chart) replaces: what gets applied is the rendered
+    /// output, so nothing in them is edited by a fix (a rendered node maps back to a base file
+    /// position that may not hold the value that is applied).
+    public let renderedSources: Set<String>
     /// Problems with the manifest itself (bad types, unknown clusters).
     public let manifestProblems: [(node: YAMLNode, message: String)]
+
+    /// The text of each file as written, read only when a fix needs it.
+    public let sources: SourceStore
 
     let byCluster: [[Int]]
     let fileCounts: [Int]
@@ -98,10 +105,13 @@ public final class ConfigSet: Sendable {
          resources: [Resource], helmValues: [(clusterIndex: Int, root: YAMLNode)], unrecognized: [YAMLNode],
          manifest: Manifest?, notes: [LoadNote], unreadable: [(path: String, message: String)],
          unreadableDirectories: [UnreadableDirectory] = [],
-         manifestProblems: [(node: YAMLNode, message: String)]) {
+         manifestProblems: [(node: YAMLNode, message: String)], sources: SourceStore = SourceStore(),
+         renderedSources: Set<String> = []) {
+        self.renderedSources = renderedSources
         self.unreadableDirectories = unreadableDirectories
         self.renderNotes = renderNotes
         self.root = root
+        self.sources = sources
         self.files = files
         self.assignments = assignments
         self.clusters = clusters

@@ -154,8 +154,7 @@ struct CrossClusterPortRule: Rule {
                 continue
             }
             guard s.hosts.contains(where: { Self.isCrossNetworkHost($0.value, domain: graph.facts[c].domain) }) else { continue }
-            let eastWest = s.selector["istio"] == "eastwestgateway" || s.selector["app"] == "istio-eastwestgateway"
-            let modern = eastWest || (graph.facts[c].istioRelease.map { $0 >= .v1_8 } ?? false)
+            let modern = Self.takesModernCrossNetworkTraffic(s, graph.facts[c])
             let related = meshPorts.compactMap { m -> RelatedLocation? in
                 guard let p = m.port else { return nil }
                 return context.related("meshNetworks network \(m.network) sends cross-network traffic to port \(p.value)", at: p.node, cluster: m.cluster)
