@@ -43,6 +43,7 @@ public enum BuiltinRules {
         RemoteSecretUnknownClusterRule(),
         RemoteSecretMissingRule(),
         RemoteSecretInvalidRule(),
+        RemoteSecretAuthRejectedRule(),
         ClusterNameMismatchRule(),
         NetworkMismatchRule(),
         MeshIDMismatchRule(),

@@ -109,6 +109,19 @@ enum NetworkClaims {
                 if let net = ip.network { add(net, ip.node, "\(i.label) \(ip.fieldPath)", .injectionPath, i.resource, ip.fieldPath, doc: i.root) }
             }
         }
+        // Rendered install output: the injector's values (what sidecars get as ISTIO_META_NETWORK)
+        // and the network the istio-ingress/egress charts give their gateway proxies.
+        for e in facts.rendered.injectorValues {
+            if let n = e.at("global", "network") {
+                add(n.text, n, "\(e.label) global.network", .installValues, e.resource, "data.values global.network")
+            }
+        }
+        for (r, v) in facts.rendered.gatewayEnv["ISTIO_META_NETWORK"] ?? [] {
+            add(v.value, v.node, v.source, .gatewayInstallValues, r, nil)
+        }
+        for (r, v) in facts.rendered.gatewayEnv[networkView] ?? [] where r.namespace != facts.istioNamespace {
+            add(v.value, v.node, v.source, .gatewayNetworkView, r, nil)
+        }
         // Helm istio/gateway chart values: networkGateway (sets the label and the network view).
         for root in extraHelmValues {
             if let n = root["networkGateway"] {

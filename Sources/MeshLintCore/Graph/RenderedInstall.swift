@@ -1,0 +1,131 @@
+/// What rendered install output (`istioctl manifest generate`, `helm template` of the istio
+/// charts, the manifests GitOps repositories keep) states about a cluster: istiod's Deployment
+/// env, the mesh config in the `istio` ConfigMap, the values the sidecar injector ConfigMap
+/// carries, and the env of gateway Deployments the istio-ingress/egress charts render.
+///
+/// Text embedded in a scalar (the mesh config YAML, the injector's JSON values) is parsed with
+/// `EmbeddedYAML`, so every fact points inside the scalar.
+public struct RenderedInstall: Sendable {
+    /// One parsed embedded document and the resource holding it.
+    public struct Embedded: Sendable {
+        /// The ConfigMap.
+        public let resource: Resource
+        /// `data.<key>`.
+        public let key: String
+        /// The parsed text.
+        public let embedded: EmbeddedYAML
+        /// A node inside the text, mapped to where it is reported.
+        public func at(_ path: String...) -> YAMLNode? { embedded.root?.at(path).map(embedded.locate) }
+        /// "ConfigMap istio-system/istio data.mesh".
+        public var label: String { "ConfigMap \(resource.namespace)/\(resource.name) data.\(key)" }
+    }
+
+    /// istiod Deployments (a container named `discovery`).
+    public let istiods: [Resource]
+    /// istiod env, name → every value with its place (all istiod Deployments of the cluster).
+    public let istiodEnv: [String: [Sourced<String>]]
+    /// `data.mesh` of the `istio` / `istio-<revision>` ConfigMaps.
+    public let meshConfigs: [Embedded]
+    /// `data.values` of the `istio-sidecar-injector[-<revision>]` ConfigMaps (JSON text).
+    public let injectorValues: [Embedded]
+    /// Env of gateway proxies (`istio-proxy` containers of Deployments other than istiod), per
+    /// variable, with the Deployment.
+    public let gatewayEnv: [String: [(resource: Resource, value: Sourced<String>)]]
+    /// The namespace istiod is rendered in, if one is.
+    public var istiodNamespace: String? { istiods.first?.namespace }
+
+    /// Gateway env variables the facts use.
+    static let gatewayVariables: Set<String> = ["ISTIO_META_NETWORK", "ISTIO_META_CLUSTER_ID",
+                                                "ISTIO_META_REQUESTED_NETWORK_VIEW", "ISTIO_META_ROUTER_MODE"]
+
+    static func read(resources: [Resource]) -> RenderedInstall {
+        var istiods: [Resource] = []
+        var env: [String: [Sourced<String>]] = [:]
+        var gatewayEnv: [String: [(resource: Resource, value: Sourced<String>)]] = [:]
+        var mesh: [Embedded] = []
+        var injector: [Embedded] = []
+        for r in resources {
+            switch r.kind {
+            case "Deployment":
+                let containers = r.spec?.at("template", "spec", "containers")?.items ?? []
+                if containers.contains(where: { $0["name"]?.scalarEquals("discovery") == true }) {
+                    istiods.append(r)
+                    for (ci, c) in containers.enumerated() where c["name"]?.scalarEquals("discovery") == true {
+                        for (ei, e) in (c["env"]?.items ?? []).enumerated() {
+                            guard let name = e["name"]?.text, let v = e["value"], let s = v.text else { continue }
+                            env[name, default: []].append(Sourced(s, v, source:
+                                "Deployment \(r.namespace)/\(r.name) spec.template.spec.containers[\(ci)].env[\(ei)] \(name)"))
+                        }
+                    }
+                    continue
+                }
+                for (ci, c) in containers.enumerated() where c["name"]?.scalarEquals("istio-proxy") == true {
+                    for (ei, e) in (c["env"]?.items ?? []).enumerated() {
+                        guard let name = e["name"]?.text, gatewayVariables.contains(name),
+                              let v = e["value"], let s = v.text else { continue }
+                        gatewayEnv[name, default: []].append((r, Sourced(s, v, source:
+                            "Deployment \(r.namespace)/\(r.name) spec.template.spec.containers[\(ci)].env[\(ei)] \(name)")))
+                    }
+                }
+            case "ConfigMap":
+                guard let data = r.root["data"] else { continue }
+                if r.name == "istio" || (r.name.hasPrefix("istio-") && r.label("istio.io/rev") != nil),
+                   let e = embedded(r, data, "mesh") {
+                    mesh.append(e)
+                }
+                if r.name == "istio-sidecar-injector" || r.name.hasPrefix("istio-sidecar-injector-"),
+                   let e = embedded(r, data, "values") {
+                    injector.append(e)
+                }
+            default:
+                break
+            }
+        }
+        return RenderedInstall(istiods: istiods, istiodEnv: env, meshConfigs: mesh, injectorValues: injector,
+                               gatewayEnv: gatewayEnv)
+    }
+
+    private static func embedded(_ r: Resource, _ data: YAMLNode, _ key: String) -> Embedded? {
+        guard let k = data.keyNode(key), let v = data[key], let e = EmbeddedYAML(host: v, key: k),
+              e.root?.isMapping == true else { return nil }
+        return Embedded(resource: r, key: key, embedded: e)
+    }
+
+    /// A string at `path` inside every injector values document (`global.network`, ...).
+    func injectorStrings(_ path: String...) -> [Sourced<String>] {
+        injectorValues.compactMap { e in
+            guard let raw = e.embedded.root?.at(path), let s = raw.text, !s.isEmpty else { return nil }
+            return Sourced(s, e.embedded.locate(raw), source: "\(e.label) \(path.joined(separator: "."))")
+        }
+    }
+
+    /// A string at `path` inside every mesh config (`trustDomain`, `defaultConfig.meshId`, ...).
+    func meshStrings(_ path: String...) -> [Sourced<String>] {
+        meshConfigs.compactMap { e in
+            guard let raw = e.embedded.root?.at(path), let s = raw.text, !s.isEmpty else { return nil }
+            return Sourced(s, e.embedded.locate(raw), source: "\(e.label) \(path.joined(separator: "."))")
+        }
+    }
+
+    /// Values of istiod env `name` (non-empty).
+    func istiodStrings(_ name: String) -> [Sourced<String>] {
+        (istiodEnv[name] ?? []).filter { !$0.value.isEmpty }
+    }
+
+    /// The Istio version from istiod's image tag (`docker.io/istio/pilot:1.24.2` → `1.24.2`).
+    func imageVersions() -> [Sourced<String>] {
+        var out: [Sourced<String>] = []
+        for r in istiods {
+            for (ci, c) in (r.spec?.at("template", "spec", "containers")?.items ?? []).enumerated()
+            where c["name"]?.scalarEquals("discovery") == true {
+                guard let n = c["image"], let image = n.text, let colon = image.lastIndex(of: ":"),
+                      !image[colon...].contains("/") else { continue }
+                let tag = String(image[image.index(after: colon)...])
+                if tag.first?.isNumber == true {
+                    out.append(Sourced(tag, n, source: "Deployment \(r.namespace)/\(r.name) spec.template.spec.containers[\(ci)].image"))
+                }
+            }
+        }
+        return out
+    }
+}
