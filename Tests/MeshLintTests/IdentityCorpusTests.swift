@@ -32,6 +32,13 @@ final class IdentityCorpusTests: XCTestCase {
             "MC201 main main/remote-secrets.yaml:6",
             "MC202 main main/remote-secrets.yaml:26",
         ],
+        "official-rendered-install": [],
+        "official-rendered-install-broken": [
+            "MC301 cluster1 cluster1/eastwest-gateway.yaml:112",
+            "MC301 cluster1 cluster1/injector-configmap.yaml:36",
+            "MC301 cluster1 cluster1/istiod.yaml:89",
+            "MC302 cluster2 cluster2/eastwest-gateway.yaml:110",
+        ],
         "yaml-problems": [
             "MC201 cluster2 cluster2/remote-secrets.yaml:8",
         ],

@@ -4,11 +4,17 @@ public struct Sourced<Value: Sendable>: Sendable {
     public let value: Value
     public let node: YAMLNode
     public let source: String
+    /// The resource stating it, when it is a Kubernetes object (rendered install output).
+    public let resource: Resource?
+    /// Dotted path inside that resource (into embedded text: `data.mesh trustDomain`).
+    public let fieldPath: String?
 
-    public init(_ value: Value, _ node: YAMLNode, source: String) {
+    public init(_ value: Value, _ node: YAMLNode, source: String, resource: Resource? = nil, fieldPath: String? = nil) {
         self.value = value
         self.node = node
         self.source = source
+        self.resource = resource
+        self.fieldPath = fieldPath
     }
 
     /// The value's location.

@@ -30,7 +30,7 @@ public struct RenderedInstall: Sendable {
     public let injectorValues: [Embedded]
     /// Env of gateway proxies (`istio-proxy` containers of Deployments other than istiod), per
     /// variable, with the Deployment.
-    public let gatewayEnv: [String: [(resource: Resource, value: Sourced<String>)]]
+    public let gatewayEnv: [String: [(resource: Resource, value: Sourced<String>, fieldPath: String)]]
     /// The namespace istiod is rendered in, if one is.
     public var istiodNamespace: String? { istiods.first?.namespace }
 
@@ -41,7 +41,7 @@ public struct RenderedInstall: Sendable {
     static func read(resources: [Resource]) -> RenderedInstall {
         var istiods: [Resource] = []
         var env: [String: [Sourced<String>]] = [:]
-        var gatewayEnv: [String: [(resource: Resource, value: Sourced<String>)]] = [:]
+        var gatewayEnv: [String: [(resource: Resource, value: Sourced<String>, fieldPath: String)]] = [:]
         var mesh: [Embedded] = []
         var injector: [Embedded] = []
         for r in resources {
@@ -53,8 +53,8 @@ public struct RenderedInstall: Sendable {
                     for (ci, c) in containers.enumerated() where c["name"]?.scalarEquals("discovery") == true {
                         for (ei, e) in (c["env"]?.items ?? []).enumerated() {
                             guard let name = e["name"]?.text, let v = e["value"], let s = v.text else { continue }
-                            env[name, default: []].append(Sourced(s, v, source:
-                                "Deployment \(r.namespace)/\(r.name) spec.template.spec.containers[\(ci)].env[\(ei)] \(name)"))
+                            env[name, default: []].append(Sourced(s, v, source: "Deployment \(r.namespace)/\(r.name) env \(name)",
+                                resource: r, fieldPath: "spec.template.spec.containers[\(ci)].env[\(ei)].value"))
                         }
                     }
                     continue
@@ -63,8 +63,9 @@ public struct RenderedInstall: Sendable {
                     for (ei, e) in (c["env"]?.items ?? []).enumerated() {
                         guard let name = e["name"]?.text, gatewayVariables.contains(name),
                               let v = e["value"], let s = v.text else { continue }
-                        gatewayEnv[name, default: []].append((r, Sourced(s, v, source:
-                            "Deployment \(r.namespace)/\(r.name) spec.template.spec.containers[\(ci)].env[\(ei)] \(name)")))
+                        let path = "spec.template.spec.containers[\(ci)].env[\(ei)].value"
+                        gatewayEnv[name, default: []].append((r, Sourced(s, v, source: "Deployment \(r.namespace)/\(r.name) env \(name)",
+                                                                           resource: r, fieldPath: path), path))
                     }
                 }
             case "ConfigMap":
@@ -95,7 +96,8 @@ public struct RenderedInstall: Sendable {
     func injectorStrings(_ path: String...) -> [Sourced<String>] {
         injectorValues.compactMap { e in
             guard let raw = e.embedded.root?.at(path), let s = raw.text, !s.isEmpty else { return nil }
-            return Sourced(s, e.embedded.locate(raw), source: "\(e.label) \(path.joined(separator: "."))")
+            return Sourced(s, e.embedded.locate(raw), source: "\(e.label) \(path.joined(separator: "."))",
+                           resource: e.resource, fieldPath: "data.\(e.key) \(path.joined(separator: "."))")
         }
     }
 
@@ -103,7 +105,8 @@ public struct RenderedInstall: Sendable {
     func meshStrings(_ path: String...) -> [Sourced<String>] {
         meshConfigs.compactMap { e in
             guard let raw = e.embedded.root?.at(path), let s = raw.text, !s.isEmpty else { return nil }
-            return Sourced(s, e.embedded.locate(raw), source: "\(e.label) \(path.joined(separator: "."))")
+            return Sourced(s, e.embedded.locate(raw), source: "\(e.label) \(path.joined(separator: "."))",
+                           resource: e.resource, fieldPath: "data.\(e.key) \(path.joined(separator: "."))")
         }
     }
 
@@ -122,7 +125,8 @@ public struct RenderedInstall: Sendable {
                       !image[colon...].contains("/") else { continue }
                 let tag = String(image[image.index(after: colon)...])
                 if tag.first?.isNumber == true {
-                    out.append(Sourced(tag, n, source: "Deployment \(r.namespace)/\(r.name) spec.template.spec.containers[\(ci)].image"))
+                    out.append(Sourced(tag, n, source: "Deployment \(r.namespace)/\(r.name) image", resource: r,
+                                       fieldPath: "spec.template.spec.containers[\(ci)].image"))
                 }
             }
         }

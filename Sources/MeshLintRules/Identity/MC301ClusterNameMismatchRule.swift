@@ -121,17 +121,17 @@ struct ClusterNameMismatchRule: Rule {
                 let why = consequences.isEmpty ? "" : "; " + consequences.joined(separator: "; ")
                 out.append(context.finding(
                     "\(cid.fromInjectionPath ? "The injection path cluster" : "clusterName") \(cn.value) of cluster \(setName): \(reasons.joined(separator: "; "))\(why). \(fix)",
-                    at: cn.node, cluster: c, resource: install(f, cn.node)?.resource, related: Self.unique(related),
-                    fieldPath: cid.fromInjectionPath ? injection?.fieldPath : install(f, cn.node).map { $0.resource == nil ? "global.multiCluster.clusterName" : "spec.values.global.multiCluster.clusterName" }))
+                    at: cn.node, cluster: c, resource: install(f, cn.node)?.resource ?? f.clusterName.primary?.resource, related: Self.unique(related),
+                    fieldPath: cid.fromInjectionPath ? injection?.fieldPath : install(f, cn.node).map { $0.resource == nil ? "global.multiCluster.clusterName" : "spec.values.global.multiCluster.clusterName" } ?? f.clusterName.primary?.fieldPath))
             }
             // Other installs of the same cluster that set another clusterName.
             for other in f.clusterName.sources.dropFirst() where other.value != cn.value && !Placeholder.isTemplate(other.value)
                 && reportedNodes.insert(other.node).inserted {
                 out.append(context.finding(
                     "\(other.source) sets clusterName \(other.value), but the cluster's control plane install says \(cn.value); the components installed from it report a different cluster ID. Use \(cn.value) in both.",
-                    at: other.node, cluster: c, resource: install(f, other.node)?.resource,
+                    at: other.node, cluster: c, resource: install(f, other.node)?.resource ?? other.resource,
                     related: [context.related("clusterName \(cn.value)", at: cn.node, cluster: c)],
-                    fieldPath: install(f, other.node).map { $0.resource == nil ? "global.multiCluster.clusterName" : "spec.values.global.multiCluster.clusterName" }))
+                    fieldPath: install(f, other.node).map { $0.resource == nil ? "global.multiCluster.clusterName" : "spec.values.global.multiCluster.clusterName" } ?? other.fieldPath))
             }
         }
 

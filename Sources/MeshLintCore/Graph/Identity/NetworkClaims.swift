@@ -116,11 +116,11 @@ enum NetworkClaims {
                 add(n.text, n, "\(e.label) global.network", .installValues, e.resource, "data.values global.network")
             }
         }
-        for (r, v) in facts.rendered.gatewayEnv["ISTIO_META_NETWORK"] ?? [] {
-            add(v.value, v.node, v.source, .gatewayInstallValues, r, nil)
+        for (r, v, path) in facts.rendered.gatewayEnv["ISTIO_META_NETWORK"] ?? [] {
+            add(v.value, v.node, v.source, .gatewayInstallValues, r, path)
         }
-        for (r, v) in facts.rendered.gatewayEnv[networkView] ?? [] where r.namespace != facts.istioNamespace {
-            add(v.value, v.node, v.source, .gatewayNetworkView, r, nil)
+        for (r, v, path) in facts.rendered.gatewayEnv[networkView] ?? [] where r.namespace != facts.istioNamespace {
+            add(v.value, v.node, v.source, .gatewayNetworkView, r, path)
         }
         // Helm istio/gateway chart values: networkGateway (sets the label and the network view).
         for root in extraHelmValues {

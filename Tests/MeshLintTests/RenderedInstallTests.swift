@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+@testable import MeshLint
+@testable import MeshLintCore
+
+/// Rendered install output (`istioctl manifest generate`, `helm template`) as a source of facts.
+final class RenderedInstallTests: XCTestCase {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Corpus")
+
+    /// The JSON clusters[] entries carry what istiod's env, the injector values and the
+    /// istio-system label say, although the set has no IstioOperator and no manifest.
+    func testJSONClustersAreFilledFromRenderedOutput() throws {
+        let dir = Self.corpus.appendingPathComponent("official-rendered-install")
+        let report = try Linter().lint(paths: [dir.path], options: LoadOptions(parallel: false))
+        let json = JSONReporter.render(report)
+        let doc = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        let clusters = doc["clusters"] as! [[String: Any]]
+        XCTAssertEqual(clusters.map { $0["name"] as? String }, ["cluster1", "cluster2"])
+        XCTAssertEqual(clusters.map { $0["clusterName"] as? String }, ["cluster1", "cluster2"])
+        XCTAssertEqual(clusters.map { $0["network"] as? String }, ["network1", "network2"])
+        XCTAssertEqual(clusters.map { $0["role"] as? String }, ["primary", "primary"])
+        let facts = report.graph.facts[0]
+        // Every fact points inside the embedded text, at its own line.
+        XCTAssertEqual(facts.meshID.sources.map { "\($0.location.file):\($0.location.line)" },
+                       ["cluster1/injector-configmap.yaml:34", "cluster1/istio-configmap.yaml:21"])
+        XCTAssertEqual(facts.dnsCapture.value, true)
+        XCTAssertEqual(facts.dnsCapture.primary.map { "\($0.location.file):\($0.location.line):\($0.location.column)" },
+                       "cluster1/istio-configmap.yaml:23:33")
+        XCTAssertEqual(facts.trustDomain.value, "cluster.local")
+        XCTAssertEqual(facts.istioVersion.value, "1.28.0")
+        XCTAssertEqual(facts.istiodEnv["CLUSTER_ID"]?.first?.value, "cluster1")
+    }
+
+    /// DNS capture turned off in the mesh config is read as off (no regex on the text).
+    func testDNSCaptureOffIsRead() throws {
+        let t = TempSet()
+        t.write("a/istio.yaml", """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: istio-canary
+              namespace: istio-system
+              labels:
+                istio.io/rev: canary
+            data:
+              mesh: |-
+                defaultConfig:
+                  proxyMetadata:
+                    # ISTIO_META_DNS_CAPTURE: "true" was turned off
+                    ISTIO_META_DNS_CAPTURE: "false"
+            """)
+        let report = try Linter().lint(paths: [t.path], options: LoadOptions(parallel: false))
+        let f = report.graph.facts[0]
+        XCTAssertEqual(f.dnsCapture.value, false)
+        XCTAssertEqual(f.dnsCapture.primary?.location.line, 13)
+    }
+}
