@@ -32,6 +32,10 @@ final class IdentityCorpusTests: XCTestCase {
             "MC201 main main/remote-secrets.yaml:6",
             "MC202 main main/remote-secrets.yaml:26",
         ],
+        "official-external-control-plane": [],
+        "official-external-control-plane-broken": [
+            "MC301 external external/external-istiod.yaml:50",
+        ],
         "official-rendered-install": [],
         "official-rendered-install-broken": [
             "MC301 cluster1 cluster1/eastwest-gateway.yaml:112",

@@ -67,9 +67,9 @@ public struct InstallSource: Sendable {
     /// IstioOperator `gen-eastwest-gateway.sh` prints.
     public var isGatewayOnly: Bool {
         guard let spec else { return false }
-        if spec["profile"]?.scalarEquals("empty") == true { return true }
-        if let pilot = spec.at("components", "pilot", "enabled"), pilot.bool == false { return true }
-        return false
+        // `profile: empty` with pilot turned on is a control plane (the external control plane page).
+        if let pilot = spec.at("components", "pilot", "enabled")?.bool { return !pilot }
+        return spec["profile"]?.scalarEquals("empty") == true
     }
 }
 
@@ -257,7 +257,8 @@ extension ClusterFacts {
         for i in installs where !i.isGatewayOnly {
             for (ei, e) in (i.spec?.at("components", "pilot", "k8s", "env")?.items ?? []).enumerated() {
                 guard let name = e["name"]?.text, let v = e["value"], let s = v.text else { continue }
-                env[name, default: []].append(Sourced(s, v, source: "\(i.label) spec.components.pilot.k8s.env[\(ei)] \(name)"))
+                env[name, default: []].append(Sourced(s, v, source: "\(i.label) spec.components.pilot.k8s.env[\(ei)] \(name)",
+                                                      resource: i.resource, fieldPath: "spec.components.pilot.k8s.env[\(ei)].value"))
             }
             let prefix = i.resource == nil ? "" : "spec.values."
             var maps = [("pilot.env", i.values?.at("pilot", "env"))]
@@ -265,7 +266,8 @@ extension ClusterFacts {
             for (path, map) in maps {
                 for (k, v) in map?.pairs ?? [] {
                     guard let name = k.text, let s = v.text else { continue }
-                    env[name, default: []].append(Sourced(s, v, source: "\(i.label) \(prefix)\(path).\(name)"))
+                    env[name, default: []].append(Sourced(s, v, source: "\(i.label) \(prefix)\(path).\(name)",
+                                                          resource: i.resource, fieldPath: "\(prefix)\(path).\(name)"))
                 }
             }
         }

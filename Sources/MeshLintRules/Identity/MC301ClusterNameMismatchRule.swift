@@ -135,6 +135,22 @@ struct ClusterNameMismatchRule: Rule {
             }
         }
 
+        // An external control plane runs with its config cluster's ID: istiod's CLUSTER_ID must
+        // be the name the config cluster's proxies report (its clusterName or injection path).
+        for c in context.set.clusters.indices {
+            for link in id.configClusterLinks[c] {
+                guard let t = link.target, t != c, let want = id.clusterID(t, facts: graph.facts[t]) else { continue }
+                for env in graph.facts[c].istiodEnv["CLUSTER_ID"] ?? [] where env.value != want.value && !env.value.isEmpty
+                    && !Placeholder.isTemplate(env.value) && reportedNodes.insert(env.node).inserted {
+                    out.append(context.finding(
+                        "\(env.source) is \(env.value), but the config cluster this istiod runs against (\(link.resource.namespace)/\(link.resource.name), \(context.clusterName(t))) is \(want.value) for its proxies (\(want.fromInjectionPath ? "injection path" : "clusterName")); istiod then files that cluster's endpoints under \(env.value) while the sidecars report \(want.value), so cluster-local routing, topology.istio.io/cluster subsets and locality miss them. Set CLUSTER_ID to \(want.value).",
+                        at: env.node, cluster: c, resource: env.resource,
+                        related: [context.related("\(want.fromInjectionPath ? "injection path" : "clusterName") of \(context.clusterName(t))", at: want.node, cluster: t)],
+                        fieldPath: env.fieldPath))
+                }
+            }
+        }
+
         // References that name no cluster at all (remote secrets are MC202's business).
         if multi {
             let candidates = id.names.allNames
@@ -178,6 +194,9 @@ struct ClusterNameMismatchRule: Rule {
         let f = graph.facts[c]
         guard id.usesEndpointDiscovery, !id.legacyEra[c],
               let install = f.installs.first(where: { !$0.isGatewayOnly }) else { return nil }
+        // istiod's CLUSTER_ID set directly in its env (the external control plane page sets it
+        // to the config cluster's name in `components.pilot.k8s.env`).
+        if f.istiodEnv["CLUSTER_ID"]?.contains(where: { !$0.value.isEmpty }) == true { return nil }
         // A cluster that only calls others through `.global` gateways in a mixed set, and that
         // nothing refers to, does not take part in endpoint discovery.
         let participates = !refs.isEmpty || !id.remoteSecrets(in: c).isEmpty || f.role == .remote

@@ -34,6 +34,10 @@ public struct IdentityGraph: Sendable {
     public let networkClaims: [[NetworkClaim]]
     /// Per cluster: the network decided from its claims.
     public let networks: [NetworkConsensus]
+    /// Per cluster: the config clusters its istiod reads through a mounted kubeconfig
+    /// (`istioctl create-remote-secret --type=config`: Secret `istio-kubeconfig`), the
+    /// external control plane model.
+    public let configClusterLinks: [[ConfigClusterLink]]
     /// Per cluster: the remote's injection path (cluster and network segments), if any.
     public let injectionPaths: [InjectionPath?]
     /// Per cluster: the deployment model(s).
@@ -173,6 +177,9 @@ public struct IdentityGraph: Sendable {
                                               extraHelmValues: gatewayValues[c])
         }
         self.remoteSecrets = secrets
+        self.configClusterLinks = (0..<n).map { c in
+            resourcesByCluster[c].compactMap { ConfigClusterLink.read($0, names: names) }
+        }
         self.meshNetworks = mesh
         self.networkClaims = claims
         let servers = (0..<n).map { APIServers.collect(resourcesByCluster[$0]) }
