@@ -169,6 +169,13 @@ struct ClusterNameMismatchRule: Rule {
                     continue
                 }
                 guard r.target == nil, !r.ambiguous, r.resolution == nil else { continue }
+                // `controlPlaneClusters: "a,b"`: istiod leads the remote when any listed ID is its
+                // own (multicluster.go checkShouldLead); a further name may be a primary outside
+                // the set. Only a list where no name resolves leaves the remote unled.
+                if r.kind == .controlPlaneClusters,
+                   id.references.contains(where: { $0.kind == .controlPlaneClusters && $0.name.node == r.name.node && $0.target != nil }) {
+                    continue
+                }
                 var pool = candidates
                 if r.kind == .fromRegistry { pool.append("Kubernetes") }
                 let suggestion = Suggest.nearest(r.name.value, in: pool)
