@@ -222,6 +222,10 @@ extension ClusterFacts {
         var profile: [Sourced<String>] = []
         for i in installs {
             if let n = i.profile, let s = n.text { profile.append(Sourced(s, n, source: "\(i.label) spec.profile")) }
+            // Helm charts take `profile` as a value (`--set profile=remote`, Istio 1.24+).
+            if i.resource == nil, let n = i.values?["profile"], let s = n.text {
+                profile.append(Sourced(s, n, source: "\(i.label) profile"))
+            }
         }
 
         var capture: [Sourced<Bool>] = []
@@ -248,7 +252,8 @@ extension ClusterFacts {
             role = d == "remote" ? .remote : .primary
         } else if profileFact.sources.contains(where: { $0.value == "remote" }) {
             role = .remote
-        } else if installs.contains(where: { $0.spec?.at("components", "istiodRemote", "enabled")?.bool == true }) {
+        } else if installs.contains(where: { $0.spec?.at("components", "istiodRemote", "enabled")?.bool == true
+                                              || $0.values?.at("istiodRemote", "enabled")?.bool == true }) {
             role = .remote
         } else if installs.contains(where: { !$0.isGatewayOnly }) || !rendered.istiods.isEmpty {
             role = .primary
