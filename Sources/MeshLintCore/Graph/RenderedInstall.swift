@@ -93,20 +93,17 @@ public struct RenderedInstall: Sendable {
     }
 
     /// A string at `path` inside every injector values document (`global.network`, ...).
-    func injectorStrings(_ path: String...) -> [Sourced<String>] {
-        injectorValues.compactMap { e in
-            guard let raw = e.embedded.root?.at(path), let s = raw.text, !s.isEmpty else { return nil }
-            return Sourced(s, e.embedded.locate(raw), source: "\(e.label) \(path.joined(separator: "."))",
-                           resource: e.resource, fieldPath: "data.\(e.key) \(path.joined(separator: "."))")
-        }
-    }
+    func injectorStrings(_ path: String...) -> [Sourced<String>] { Self.strings(injectorValues, path) }
 
     /// A string at `path` inside every mesh config (`trustDomain`, `defaultConfig.meshId`, ...).
-    func meshStrings(_ path: String...) -> [Sourced<String>] {
-        meshConfigs.compactMap { e in
+    func meshStrings(_ path: String...) -> [Sourced<String>] { Self.strings(meshConfigs, path) }
+
+    private static func strings(_ docs: [Embedded], _ path: [String]) -> [Sourced<String>] {
+        docs.compactMap { e in
             guard let raw = e.embedded.root?.at(path), let s = raw.text, !s.isEmpty else { return nil }
-            return Sourced(s, e.embedded.locate(raw), source: "\(e.label) \(path.joined(separator: "."))",
-                           resource: e.resource, fieldPath: "data.\(e.key) \(path.joined(separator: "."))")
+            let dotted = path.joined(separator: ".")
+            return Sourced(s, e.embedded.locate(raw), source: "\(e.label) \(dotted)", resource: e.resource,
+                           fieldPath: "data.\(e.key) \(dotted)")
         }
     }
 

@@ -276,6 +276,7 @@ public struct IdentityGraph: Sendable {
         let declaredRoles = set.clusters.contains { $0.declaration?.role != nil }
             || facts.contains { $0.role == .remote } || anyIstioRemote || !cpRefs.isEmpty
             || facts.contains { f in f.installs.contains { $0.global("externalIstiod")?.bool == true } }
+            || facts.contains { f in (f.istiodEnv["EXTERNAL_ISTIOD"] ?? []).contains { $0.value.lowercased() == "true" } }
         let ed = !secrets.isEmpty || mesh.contains { !$0.registries.isEmpty } || declaredRoles
         self.usesEndpointDiscovery = ed
         var models: [DeploymentModel] = []
