@@ -56,3 +56,55 @@ final class RenderedInstallTests: XCTestCase {
         XCTAssertEqual(f.dnsCapture.primary?.location.line, 13)
     }
 }
+
+extension RenderedInstallTests {
+    /// A remote kept as `istioctl manifest generate` output of `profile: remote`: no istiod, the
+    /// injector webhook calls the primary with `/inject/cluster/cluster2/net/network1`. The
+    /// cluster is a remote with that cluster ID and network, and a webhook that disagrees with
+    /// the istio-system label is reported.
+    func testRenderedRemoteWebhookGivesClusterIDAndNetwork() throws {
+        let t = TempSet()
+        let primary = Self.corpus.appendingPathComponent("official-rendered-install/cluster1").path
+        // cluster1 as rendered, with its remote secret for cluster2.
+        for f in try FileManager.default.contentsOfDirectory(atPath: primary) {
+            t.write("cluster1/\(f)", try String(contentsOfFile: primary + "/" + f, encoding: .utf8))
+        }
+        func remote(net: String) {
+            t.write("cluster2/istio-system.yaml", """
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: istio-system
+                  labels:
+                    topology.istio.io/network: \(net)
+                  annotations:
+                    topology.istio.io/controlPlaneClusters: cluster1
+                """)
+            t.write("cluster2/webhook.yaml", """
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: MutatingWebhookConfiguration
+                metadata:
+                  name: istio-sidecar-injector
+                webhooks:
+                - name: rev.namespace.sidecar-injector.istio.io
+                  clientConfig:
+                    service:
+                      name: istiod
+                      namespace: istio-system
+                      path: "/inject/cluster/cluster2/net/network1"
+                      port: 443
+                  sideEffects: None
+                  admissionReviewVersions: ["v1beta1", "v1"]
+                """)
+        }
+        remote(net: "network1")
+        var report = try Linter().lint(paths: [t.path], options: LoadOptions(parallel: false))
+        XCTAssertEqual(report.graph.facts[1].role, .remote)
+        XCTAssertEqual(report.graph.clusterID(1), "cluster2")
+        XCTAssertEqual(report.graph.networkName(1), "network1")
+        XCTAssertEqual(report.findings.filter { $0.severity == .error }.map(\.rule), [])
+        remote(net: "network9")
+        report = try Linter(only: ["MC302"]).lint(paths: [t.path], options: LoadOptions(parallel: false))
+        XCTAssertEqual(report.findings.map { "\($0.rule) \($0.file):\($0.line)" }, ["MC302 cluster2/istio-system.yaml:6"])
+    }
+}

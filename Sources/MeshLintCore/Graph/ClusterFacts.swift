@@ -255,6 +255,9 @@ extension ClusterFacts {
         } else if installs.contains(where: { $0.spec?.at("components", "istiodRemote", "enabled")?.bool == true
                                               || $0.values?.at("istiodRemote", "enabled")?.bool == true }) {
             role = .remote
+        } else if rendered.istiods.isEmpty, rendered.injectionPath?.path.cluster != nil {
+            // Rendered remote: the injector webhook calls another cluster's istiod for this cluster.
+            role = .remote
         } else if installs.contains(where: { !$0.isGatewayOnly }) || !rendered.istiods.isEmpty {
             role = .primary
         }

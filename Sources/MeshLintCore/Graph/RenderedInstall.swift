@@ -31,6 +31,10 @@ public struct RenderedInstall: Sendable {
     /// Env of gateway proxies (`istio-proxy` containers of Deployments other than istiod), per
     /// variable, with the Deployment.
     public let gatewayEnv: [String: [(resource: Resource, value: Sourced<String>, fieldPath: String)]]
+    /// The injection path of a rendered remote (`istiod-remote` chart, `profile: remote`): the
+    /// sidecar injector webhook's `clientConfig.service.path` or `url` with
+    /// `/inject/cluster/<c>/net/<n>`.
+    public let injectionPath: (resource: Resource, path: InjectionPath)?
     /// The namespace istiod is rendered in, if one is.
     public var istiodNamespace: String? { istiods.first?.namespace }
 
@@ -44,8 +48,17 @@ public struct RenderedInstall: Sendable {
         var gatewayEnv: [String: [(resource: Resource, value: Sourced<String>, fieldPath: String)]] = [:]
         var mesh: [Embedded] = []
         var injector: [Embedded] = []
+        var injection: (resource: Resource, path: InjectionPath)?
         for r in resources {
             switch r.kind {
+            case "MutatingWebhookConfiguration" where r.name.hasPrefix("istio-sidecar-injector") && injection == nil:
+                for (wi, w) in (r.root["webhooks"]?.items ?? []).enumerated() {
+                    let candidates = [("url", w.at("clientConfig", "url")), ("service.path", w.at("clientConfig", "service", "path"))]
+                    if let p = candidates.lazy.compactMap({ key, n in n.flatMap { InjectionPath.parse($0, fieldPath: "webhooks[\(wi)].clientConfig.\(key)") } }).first {
+                        injection = (r, p)
+                        break
+                    }
+                }
             case "Deployment":
                 let containers = r.spec?.at("template", "spec", "containers")?.items ?? []
                 if containers.contains(where: { $0["name"]?.scalarEquals("discovery") == true }) {
@@ -83,7 +96,7 @@ public struct RenderedInstall: Sendable {
             }
         }
         return RenderedInstall(istiods: istiods, istiodEnv: env, meshConfigs: mesh, injectorValues: injector,
-                               gatewayEnv: gatewayEnv)
+                               gatewayEnv: gatewayEnv, injectionPath: injection)
     }
 
     private static func embedded(_ r: Resource, _ data: YAMLNode, _ key: String) -> Embedded? {

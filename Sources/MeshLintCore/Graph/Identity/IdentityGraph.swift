@@ -119,6 +119,7 @@ public struct IdentityGraph: Sendable {
         var paths: [InjectionPath?] = Array(repeating: nil, count: n)
         for f in facts {
             for i in f.installs where paths[f.index] == nil { paths[f.index] = InjectionPath.read(i) }
+            if paths[f.index] == nil { paths[f.index] = f.rendered.injectionPath?.path }
         }
         self.injectionPaths = paths
         let names = ClusterNameTable(set: set, facts: facts, injectionClusters: paths.map { $0?.cluster })
