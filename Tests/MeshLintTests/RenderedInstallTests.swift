@@ -108,3 +108,42 @@ extension RenderedInstallTests {
         XCTAssertEqual(report.findings.map { "\($0.rule) \($0.file):\($0.line)" }, ["MC302 cluster2/istio-system.yaml:6"])
     }
 }
+
+extension RenderedInstallTests {
+    /// The external control plane kept as rendered output: istiod's CLUSTER_ID is the config
+    /// cluster's name, so it is not this cluster's clusterName (no duplicate-ID MC301), and the
+    /// istio-kubeconfig Secret still covers discovery of the config cluster (no MC203).
+    func testRenderedExternalIstiodIsNotTheConfigClustersTwin() throws {
+        let t = TempSet()
+        let base = Self.corpus.appendingPathComponent("official-external-control-plane").path
+        for dir in ["external", "remote1"] {
+            for f in try FileManager.default.contentsOfDirectory(atPath: base + "/" + dir) where f != "external-istiod.yaml" {
+                t.write("\(dir)/\(f)", try String(contentsOfFile: base + "/\(dir)/\(f)", encoding: .utf8))
+            }
+        }
+        t.write("external/istiod.yaml", """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: istiod
+              namespace: external-istiod
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: discovery
+                    image: docker.io/istio/pilot:1.28.0
+                    env:
+                    - name: EXTERNAL_ISTIOD
+                      value: "true"
+                    - name: CLUSTER_ID
+                      value: remote1
+                    - name: KUBECONFIG
+                      value: /var/run/secrets/remote/config
+            """)
+        let report = try Linter().lint(paths: [t.path], options: LoadOptions(parallel: false))
+        XCTAssertEqual(report.findings.filter { $0.severity == .error }.map { "\($0.rule) \($0.file):\($0.line)" }, [])
+        XCTAssertEqual(report.graph.facts[0].istiodEnv["CLUSTER_ID"]?.first?.value, "remote1")
+        XCTAssertNil(report.graph.facts[0].clusterName.value)
+    }
+}

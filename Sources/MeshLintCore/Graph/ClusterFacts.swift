@@ -242,8 +242,11 @@ extension ClusterFacts {
 
         // Rendered output after the install descriptions: istiod's CLUSTER_ID, the injector's
         // values, the cluster ID the istio-ingress chart gives its gateways.
+        // An external control plane (istiod running against a config cluster through the
+        // `istio-kubeconfig` Secret) carries the config cluster's ID, not its own.
+        let external = resources.contains { $0.kind == "Secret" && $0.name == ConfigClusterLink.secretName }
         let clusterName = Fact(strings(["global", "multiCluster", "clusterName"], "clusterName").sources
-            + rendered.istiodStrings("CLUSTER_ID")
+            + (external ? [] : rendered.istiodStrings("CLUSTER_ID"))
             + rendered.injectorStrings("global", "multiCluster", "clusterName")
             + (rendered.gatewayEnv["ISTIO_META_CLUSTER_ID"] ?? []).map(\.value).filter { !$0.value.isEmpty })
         let profileFact = Fact(profile)
