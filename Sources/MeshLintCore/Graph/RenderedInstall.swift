@@ -61,7 +61,7 @@ public struct RenderedInstall: Sendable {
                 }
             case "Deployment":
                 let containers = r.spec?.at("template", "spec", "containers")?.items ?? []
-                if containers.contains(where: { $0["name"]?.scalarEquals("discovery") == true }) {
+                if Self.isIstiod(r, containers) {
                     istiods.append(r)
                     for (ci, c) in containers.enumerated() where c["name"]?.scalarEquals("discovery") == true {
                         for (ei, e) in (c["env"]?.items ?? []).enumerated() {
@@ -97,6 +97,17 @@ public struct RenderedInstall: Sendable {
         }
         return RenderedInstall(istiods: istiods, istiodEnv: env, meshConfigs: mesh, injectorValues: injector,
                                gatewayEnv: gatewayEnv, injectionPath: injection)
+    }
+
+    /// istiod: a `discovery` container running the pilot image, or labelled as istiod
+    /// (`app: istiod`, `istio: pilot`) as the istio-discovery chart renders it.
+    static func isIstiod(_ r: Resource, _ containers: [YAMLNode]) -> Bool {
+        containers.contains { c in
+            guard c["name"]?.scalarEquals("discovery") == true else { return false }
+            let image = c["image"]?.text ?? ""
+            return image.contains("pilot") || r.label("app")?.value == "istiod" || r.label("istio")?.value == "pilot"
+                || r.spec?.at("template", "metadata", "labels", "app")?.text == "istiod"
+        }
     }
 
     private static func embedded(_ r: Resource, _ data: YAMLNode, _ key: String) -> Embedded? {
