@@ -211,7 +211,7 @@ public struct Linter: Sendable {
         guard FileManager.default.fileExists(atPath: path) else { return lint(set) }
         let config: LintConfiguration
         do {
-            config = try LintConfiguration(contentsOfFile: path)
+            config = try LintConfiguration(contentsOfFile: path, followSymlinks: false)
         } catch {
             config = LintConfiguration(unreadable: path, reason: error.description)
         }

@@ -43,8 +43,13 @@ public struct RuleBook: Sendable {
         for d in base.docs { byCode[d.code] = d }
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw LoadError(description: "\(path): cannot read")
+            // Only a regular file: a FIFO named *.yaml would block the read forever.
+            let text: String
+            switch ConfigSetLoader.readRegularFile(path) {
+            case .failure(let e): throw LoadError(description: "\(e)")
+            case .success(let bytes):
+                guard let t = String(validating: bytes, as: UTF8.self) else { throw LoadError(description: "\(path): not UTF-8 text") }
+                text = t
             }
             let doc: RuleDoc
             do { doc = try RuleDoc.parse(text, source: path) } catch { throw LoadError(description: "\(error)") }

@@ -35,6 +35,7 @@ public enum BuiltinRules {
         InvalidValueTypeRule(),
         SkippedInputRule(),
         UnknownSuppressionRule(),
+        UnrenderedInputRule(),
         PodCIDROverlapRule(),
         ServiceCIDROverlapRule(),
         InvalidCIDRRule(),

@@ -107,7 +107,7 @@ struct Lint: ParsableCommand {
         }
         var report: LintReport
         do {
-            report = try linter.lint(paths: roots, options: LoadOptions(manifestPath: manifest))
+            report = try linter.lint(paths: roots, options: LoadOptions(manifestPath: manifest, kustomize: KustomizeCommand.fromPATH()))
         } catch {
             throw InputError(root: roots.first ?? ".", message: error.description, format: format)
         }

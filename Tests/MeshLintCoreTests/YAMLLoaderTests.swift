@@ -200,6 +200,41 @@ final class YAMLLoaderTests: XCTestCase {
         XCTAssertEqual(bad.diagnostics.first?.position.line, 2)
     }
 
+    func testLatin1ByteIsReportedAtItsOwnPosition() {
+        // "café" in Latin-1: the 0xE9 is the 4th character of line 2, followed by a newline
+        // (libyaml itself blames the byte after it).
+        let f = YAMLParser.parse(bytes: Array("kind: ConfigMap\nname: caf".utf8) + [0xE9, 0x0A, 0x78, 0x3A, 0x20, 0x31, 0x0A], path: "l1.yaml")
+        XCTAssertEqual(f.diagnostics.first?.kind, .encoding)
+        XCTAssertEqual(f.diagnostics.first?.position, SourcePosition(line: 2, column: 10))
+        XCTAssertTrue(f.diagnostics.first?.message.contains("0xE9") ?? false, f.diagnostics.first?.message ?? "")
+        // At the end of the file (an incomplete sequence) too.
+        let g = YAMLParser.parse(bytes: Array("a: b\nc: d".utf8) + [0xE9], path: "l2.yaml")
+        XCTAssertEqual(g.diagnostics.first?.position, SourcePosition(line: 2, column: 5))
+    }
+
+    func testUTF16WithoutBOMAndUTF32AreNamedNotCalledBinary() {
+        let text = "kind: Namespace\n"
+        var le16: [UInt8] = [], be16: [UInt8] = [], le32: [UInt8] = [], be32: [UInt8] = []
+        for u in text.utf16 { le16 += [UInt8(u & 0xFF), UInt8(u >> 8)]; be16 += [UInt8(u >> 8), UInt8(u & 0xFF)] }
+        for u in text.unicodeScalars {
+            let v = u.value
+            le32 += [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), 0, 0]
+            be32 += [0, 0, UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]
+        }
+        let cases: [([UInt8], String)] = [
+            (le16, "UTF-16 (little-endian, without a byte order mark)"),
+            (be16, "UTF-16 (big-endian, without a byte order mark)"),
+            (le32, "UTF-32 (little-endian)"), (be32, "UTF-32 (big-endian)"),
+            ([0xFF, 0xFE, 0, 0] + le32, "UTF-32 (little-endian, with a byte order mark)"),
+            ([0, 0, 0xFE, 0xFF] + be32, "UTF-32 (big-endian, with a byte order mark)"),
+        ]
+        for (bytes, name) in cases {
+            let f = YAMLParser.parse(bytes: bytes, path: "x.yaml")
+            XCTAssertEqual(f.diagnostics.map(\.kind), [.encoding], name)
+            XCTAssertTrue(f.diagnostics.first?.message.contains(name) ?? false, f.diagnostics.first?.message ?? "")
+        }
+    }
+
     func testUTF16WithBOM() {
         var bytes: [UInt8] = [0xFF, 0xFE]
         for u in "kind: Namespace\n".utf16 { bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }

@@ -48,6 +48,101 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(github.stderr.hasPrefix("::error title=meshlint::"), github.stderr)
     }
 
+    func testHostileFilesEndWithAValidDocumentAndTheRestChecked() throws {
+        let set = TempSet()
+        set.write("east/ok.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
+        set.write("west/ok.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n")
+        XCTAssertEqual(mkfifo(set.path + "/east/fifo.yaml", 0o644), 0)
+        XCTAssertEqual(mkfifo(set.path + "/meshlint-pipe.yaml", 0o644), 0)
+        try FileManager.default.createSymbolicLink(atPath: set.path + "/east/zero.yaml", withDestinationPath: "/dev/zero")
+        try FileManager.default.createSymbolicLink(atPath: set.path + "/etc", withDestinationPath: "/etc")
+        for format in ["json", "sarif"] {
+            let r = try CLI.run(["lint", set.path, "--format", format, "--fail-on", "info"])
+            XCTAssertEqual(r.status, 1, r.stderr)
+            let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            XCTAssertNotNil(doc, format)
+            if format == "json" {
+                let clusters = (doc?["clusters"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+                XCTAssertEqual(clusters, ["east", "west"], "a link to an outside directory is no cluster")
+                let files = (doc?["findings"] as? [[String: Any]])?.compactMap { $0["file"] as? String } ?? []
+                XCTAssertEqual(Set(files), ["east/fifo.yaml", "east/zero.yaml", "etc", "meshlint-pipe.yaml"])
+            }
+        }
+        for args in [["--manifest", set.path + "/meshlint-pipe.yaml"], ["--manifest", "/dev/zero"],
+                     ["--config", set.path + "/meshlint-pipe.yaml"], ["--baseline", "/dev/zero"],
+                     ["--rules", set.path]] {
+            let r = try CLI.run(["lint", set.path, "--format", "json"] + args)
+            XCTAssertEqual(r.status, 2, "\(args)")
+            XCTAssertTrue(r.stderr.contains("not a regular file"), r.stderr)
+            let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            XCTAssertNotNil(doc?["error"] as? String, "\(args)")
+        }
+    }
+
+    func testKustomizeOverlayIsLintedAsRenderedOrReportedOnce() throws {
+        let set = TempSet()
+        set.write("east/base/kustomization.yaml", "resources:\n- secret.yaml\n")
+        set.write("east/base/secret.yaml", """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: istio-remote-secret-west
+              namespace: istio-system
+              labels:
+                app: remote
+
+            """)
+        // The fault exists only after the patch: an unquoted boolean label value.
+        set.write("east/overlay/kustomization.yaml", "resources:\n- ../base\npatches:\n- path: label.yaml\n")
+        set.write("east/overlay/label.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: istio-remote-secret-west\n  namespace: istio-system\n  labels:\n    istio/multiCluster: true\n")
+        set.write("west/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n")
+        func findings(_ r: CLI.Result) throws -> [String] {
+            let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            return (doc?["findings"] as? [[String: Any]] ?? []).map { f in
+                "\(f["rule"]!) \(f["file"]!):\(f["line"]!):\(f["column"]!)"
+            }
+        }
+        // Without kubectl or kustomize (CI's fresh machine): one finding, raw files not applied.
+        _ = try CLI.run(["--version"])
+        let bare = try CLI.exec(CLI.binary, ["lint", set.path, "--format", "json"], environment: ["PATH": "/nonexistent"])
+        XCTAssertEqual(bare.status, 0, bare.stderr)
+        XCTAssertEqual(try findings(bare), ["MC006 east/overlay/kustomization.yaml:1:1"])
+
+        guard KustomizeCommand.fromPATH() != nil else { throw XCTSkip("neither kubectl nor kustomize on PATH") }
+        let rendered = try CLI.run(["lint", set.path, "--format", "json"])
+        XCTAssertEqual(rendered.status, 1, rendered.stderr)
+        // Reported in the base file, at the labels block the patch adds to.
+        XCTAssertEqual(try findings(rendered), ["MC003 east/base/secret.yaml:7:5"])
+    }
+
+    func testCorpusSetWrappedInKustomizationsGivesTheSameFindings() throws {
+        // Every cluster directory of a corpus set becomes a kustomization listing its manifests:
+        // rendered by the real tool, the findings must be the raw set's, at the same places.
+        guard let kustomize = KustomizeCommand.fromPATH() else { throw XCTSkip("neither kubectl nor kustomize on PATH") }
+        let source = CLI.packageRoot + "/Corpus/multi-primary-multi-network-broken"
+        let set = TempSet()
+        let fm = FileManager.default
+        for rel in try fm.subpathsOfDirectory(atPath: source) where rel.hasSuffix(".yaml") && !rel.contains("EXPECTED") {
+            set.write(rel, try String(contentsOfFile: source + "/" + rel, encoding: .utf8))
+        }
+        for cluster in try fm.contentsOfDirectory(atPath: set.path).sorted() {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: set.path + "/" + cluster, isDirectory: &isDir), isDir.boolValue else { continue }
+            let manifests = try fm.contentsOfDirectory(atPath: set.path + "/" + cluster).sorted().filter { name in
+                let text = set.read(cluster + "/" + name)
+                return !text.contains("kind: ClusterConfiguration") && !text.hasPrefix("global:")
+            }
+            set.write(cluster + "/kustomization.yaml", "resources:\n" + manifests.map { "- \($0)\n" }.joined())
+        }
+        func places(_ report: LintReport) -> [String] {
+            report.findings.map { "\($0.rule) \($0.file):\($0.line):\($0.column)" }.sorted()
+        }
+        let raw = try Linter().lint(paths: [source])
+        let rendered = try Linter().lint(paths: [set.path], options: LoadOptions(kustomize: kustomize))
+        XCTAssertFalse(raw.findings.isEmpty)
+        XCTAssertEqual(places(rendered), places(raw))
+    }
+
     func testWriteBaselineThenBaselineReportsNothing() throws {
         let dir = TempSet()
         for (path, text) in BaselineTests.files { dir.write("set/" + path, text) }

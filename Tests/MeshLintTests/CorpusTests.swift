@@ -103,6 +103,16 @@ final class CorpusTests: XCTestCase {
         }
     }
 
+    /// Sets assembled from the current official install pages (`official-*`) must not get an
+    /// error or a warning: a linter that flags the documented install path gets uninstalled.
+    func testOfficialSetsHaveNoErrorsOrWarnings() throws {
+        for dir in Self.sets where dir.lastPathComponent.hasPrefix("official-") && !dir.lastPathComponent.hasSuffix("-broken") {
+            let bad = try lint(dir).findings.filter { $0.severity == .error || $0.severity == .warning }
+            XCTAssertEqual(bad.count, 0, "Corpus/\(dir.lastPathComponent) follows the official docs but has findings:\n"
+                           + bad.map { "  \($0.file):\($0.line):\($0.column) \($0.rule) \($0.message)" }.joined(separator: "\n"))
+        }
+    }
+
     func testBrokenSetsHaveErrors() throws {
         for dir in Self.sets where dir.lastPathComponent.hasSuffix("-broken") || dir.lastPathComponent.hasSuffix("-problems") {
             let errors = try lint(dir).findings.filter { $0.severity == .error }

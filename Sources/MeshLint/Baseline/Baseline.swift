@@ -93,8 +93,12 @@ public struct Baseline: Sendable, Equatable {
 
     /// Reads a baseline file.
     public init(contentsOfFile path: String) throws(LintError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadableFile(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
+        let data: [UInt8]
+        switch ConfigSetLoader.readRegularFile(path) {
+        case .success(let bytes): data = bytes
+        case .failure(.pathNotFound): throw .unreadableFile(path: path, reason: "no such file")
+        case .failure(.unreadable(_, let reason)), .failure(.manifestUnreadable(_, let reason)):
+            throw .unreadableFile(path: path, reason: reason)
         }
         try self.init(parsing: String(decoding: data, as: UTF8.self), path: path)
     }

@@ -66,14 +66,15 @@ public struct LintConfiguration: Sendable {
         self.init(file: YAMLParser.parse(bytes: Array(text.utf8), path: path))
     }
 
-    /// Reads and parses a configuration file (for `--config FILE`).
-    public init(contentsOfFile path: String) throws(LintError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDir: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
-            throw .unreadableFile(path: path, reason: !exists ? "no such file" : isDir.boolValue ? "is a directory" : "permission denied")
+    /// Reads and parses a configuration file (for `--config FILE`). Only a regular file is read
+    /// (never a FIFO or device); `followSymlinks: false` for the one found inside a set.
+    public init(contentsOfFile path: String, followSymlinks: Bool = true) throws(LintError) {
+        switch ConfigSetLoader.readRegularFile(path, followSymlinks: followSymlinks) {
+        case .success(let bytes): self.init(file: YAMLParser.parse(bytes: bytes, path: path))
+        case .failure(.pathNotFound): throw .unreadableFile(path: path, reason: "no such file")
+        case .failure(.unreadable(_, let reason)), .failure(.manifestUnreadable(_, let reason)):
+            throw .unreadableFile(path: path, reason: reason)
         }
-        self.init(file: YAMLParser.parse(bytes: Array(data), path: path))
     }
 
     /// An empty configuration for a file that exists but cannot be read (reported as MC001).

@@ -36,6 +36,7 @@ public enum JSONReporter {
                 ("clusterName", .optional(graph.clusterID(c.index))),
                 ("role", .string(graph.facts[c.index].role.rawValue)),
                 ("models", .array(graph.deploymentModel(c.index).names.map { .string($0) })),
+                ("dataPlane", .optional(graph.dataPlane(c.index).mode?.rawValue)),
             ])
         }
         let s = report.summary

@@ -222,10 +222,8 @@ extension ClusterFacts {
         var profile: [Sourced<String>] = []
         for i in installs {
             if let n = i.profile, let s = n.text { profile.append(Sourced(s, n, source: "\(i.label) spec.profile")) }
-            // Helm charts take `profile` as a value (`--set profile=remote`, Istio 1.24+).
-            if i.resource == nil, let n = i.values?["profile"], let s = n.text {
-                profile.append(Sourced(s, n, source: "\(i.label) profile"))
-            }
+            // Helm charts take `profile` as a value (`helm install istiod istio/istiod --set profile=remote`).
+            if i.resource == nil, let n = i.values?["profile"], let s = n.text { profile.append(Sourced(s, n, source: "\(i.label) profile")) }
         }
 
         var capture: [Sourced<Bool>] = []

@@ -9,11 +9,17 @@ public struct LoadOptions: Sendable {
     public var limits: YAMLLimits
     /// Parse files on all cores.
     public var parallel: Bool
+    /// Renders kustomization directories (e.g. ``KustomizeCommand/fromPATH(_:)``). Without one,
+    /// each kustomization gets a finding that says how to render it, and its raw files are not
+    /// checked as if they were applied.
+    public var kustomize: (any KustomizeRendering)?
 
-    public init(manifestPath: String? = nil, limits: YAMLLimits = YAMLLimits(), parallel: Bool = true) {
+    public init(manifestPath: String? = nil, limits: YAMLLimits = YAMLLimits(), parallel: Bool = true,
+                kustomize: (any KustomizeRendering)? = nil) {
         self.manifestPath = manifestPath
         self.limits = limits
         self.parallel = parallel
+        self.kustomize = kustomize
     }
 }
 
@@ -54,31 +60,46 @@ public struct ConfigSetLoader: Sendable {
         let given = paths.isEmpty ? ["."] : paths
         var found: [FoundFile] = []
         var notes: [LoadNote] = []
+        var unreadableDirectories: [(path: String, message: String)] = []
         var absRoots: [String] = []
+        var boundaries: [String] = []
+        var charts: [String] = []
+        var kustomizations: [(path: String, real: String)] = []
         for p in given {
             var st = stat()
             guard stat(p, &st) == 0 else {
                 if errno == ENOENT || errno == ENOTDIR { throw .pathNotFound(p) }
                 throw .unreadable(path: p, reason: String(cString: strerror(errno)))
             }
-            let isDir = (st.st_mode & S_IFMT) == S_IFDIR
+            let type = st.st_mode & S_IFMT
+            guard type == S_IFDIR || type == S_IFREG else {
+                throw .unreadable(path: p, reason: "\(FileWalker.describeType(st.st_mode)), not a regular file or directory")
+            }
+            let isDir = type == S_IFDIR
             if isDir && access(p, R_OK | X_OK) != 0 {
                 throw .unreadable(path: p, reason: String(cString: strerror(errno)))
             }
             absRoots.append(Self.absolute(p, isDirectory: isDir))
+            // A directory the user names is inside the set even when it is reached through a symlink.
+            if isDir, case .success(let real) = FileWalker.realPath(p) { boundaries.append(real) }
         }
         let rootAbs = Self.commonAncestor(absRoots)
+        if case .success(let real) = FileWalker.realPath(rootAbs) { boundaries.append(real) }
         for (p, abs) in zip(given, absRoots) {
             var st = stat()
             _ = stat(p, &st)
             let rel = Self.relative(abs, to: rootAbs)
             if (st.st_mode & S_IFMT) == S_IFDIR {
-                var walker = FileWalker()
+                var walker = FileWalker(boundaries: boundaries)
                 walker.walk(root: p, relativePrefix: rel)
                 found += walker.files
                 notes += walker.notes
+                unreadableDirectories += walker.unreadableDirectories
+                charts += walker.charts
+                kustomizations += walker.kustomizations
             } else {
-                found.append(FoundFile(relative: rel.isEmpty ? (p as NSString).lastPathComponent : rel, absolute: p))
+                // A file named on the command line is read wherever it is (the user chose it).
+                found.append(FoundFile(relative: rel.isEmpty ? (p as NSString).lastPathComponent : rel, absolute: p, explicit: true))
             }
         }
         // Deduplicate (overlapping paths) and sort.
@@ -87,11 +108,13 @@ public struct ConfigSetLoader: Sendable {
             .sorted { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
 
         let limits = options.limits
-        let sources: [Source] = found.map { f in Source(path: f.relative, bytes: { FileReader.read(f.absolute, maxBytes: limits.maxFileBytes) }) }
+        let sources: [Source] = found.map { f in Source(path: f.relative, bytes: {
+            FileReader.read(f.absolute, maxBytes: limits.maxFileBytes, followSymlinks: f.explicit)
+        }) }
         var manifestFile: YAMLFile?
         var manifestRel: String?
         if let mp = options.manifestPath {
-            switch FileReader.read(mp, maxBytes: options.limits.maxFileBytes) {
+            switch FileReader.read(mp, maxBytes: options.limits.maxFileBytes, followSymlinks: true) {
             case .success(let bytes):
                 let abs = Self.absolute(mp, isDirectory: false)
                 let rel = abs.hasPrefix(rootAbs + "/") ? Self.relative(abs, to: rootAbs) : mp
@@ -103,20 +126,53 @@ public struct ConfigSetLoader: Sendable {
         }
         let display = given.count == 1 ? given[0] : Self.displayRoot(rootAbs)
         let rootName = (rootAbs as NSString).lastPathComponent
-        return assemble(root: display, rootName: rootName.isEmpty ? "cluster" : rootName, sources: sources,
-                        notes: notes, manifestFile: manifestFile, manifestRel: manifestRel)
+        var reals: [String: String] = [:]
+        for f in found { reals[f.absolute] = f.relative }
+        let rootReal: String
+        if case .success(let r) = FileWalker.realPath(rootAbs) { rootReal = r } else { rootReal = rootAbs }
+        let walked = WalkedInputs(charts: charts, kustomizations: kustomizations, boundaries: boundaries,
+                                  rootReal: rootReal, relativeByReal: reals)
+        return assemble(root: display, rootName: rootName.isEmpty ? "cluster" : rootName, sources: sources, walked: walked,
+                        notes: notes, unreadableDirectories: unreadableDirectories,
+                        manifestFile: manifestFile, manifestRel: manifestRel)
+    }
+
+    /// Reads a file meshlint was pointed at (a configuration or baseline file): only a regular
+    /// file is read, never a FIFO or a device, and a symlink only when `followSymlinks`. The
+    /// error says why in words.
+    public static func readRegularFile(_ path: String, followSymlinks: Bool = true,
+                                       maxBytes: Int = YAMLLimits().maxFileBytes) -> Result<[UInt8], LoadError> {
+        FileReader.read(path, maxBytes: maxBytes, followSymlinks: followSymlinks)
+            .mapError { e in
+                e.message == String(cString: strerror(ENOENT)) ? .pathNotFound(path) : .unreadable(path: path, reason: e.message)
+            }
     }
 
     /// Loads a set from in-memory files, keyed by relative path (e.g. `east/gateway.yaml`).
     public func load(documents: [(path: String, text: String)], root: String = ".") -> ConfigSet {
+        // Charts and kustomizations are told by their file names, as on disk (nothing is rendered).
+        let paths = Set(documents.map(\.path))
+        func dir(_ p: String) -> String { p.contains("/") ? (p as NSString).deletingLastPathComponent : "." }
+        func under(_ d: String, _ p: String) -> String { d == "." ? p : d + "/" + p }
+        let charts = Set(paths.filter { ($0 as NSString).lastPathComponent == "Chart.yaml" }.map(dir))
+            .filter { d in paths.contains { $0.hasPrefix(under(d, "templates/")) } }.sorted()
+        let kustomizations = Set(paths.filter { FileWalker.kustomizationNames.contains(($0 as NSString).lastPathComponent) }.map(dir))
+            .sorted().map { (path: $0, real: $0 == "." ? "/" : "/" + $0) }
+        let inChartSubdir: (String) -> Bool = { p in
+            charts.contains { d in p.hasPrefix(under(d, "")) && dir(p) != d && (d != "." || p.contains("/")) }
+        }
         let sources = documents
+            .filter { !inChartSubdir($0.path) }
             .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
             .map { d in Source(path: d.path, bytes: { .success(Array(d.text.utf8)) }) }
         var manifestFile: YAMLFile?
         if let mp = options.manifestPath, let doc = documents.first(where: { $0.path == mp }) {
             manifestFile = YAMLParser.parse(bytes: Array(doc.text.utf8), path: mp, limits: options.limits)
         }
-        return assemble(root: root, rootName: root == "." ? "cluster" : root, sources: sources, notes: [],
+        let walked = WalkedInputs(charts: charts, kustomizations: kustomizations, boundaries: ["/"], rootReal: "/",
+                                  relativeByReal: [:], inMemory: true)
+        return assemble(root: root, rootName: root == "." ? "cluster" : root, sources: sources, walked: walked,
+                        notes: [], unreadableDirectories: [],
                         manifestFile: manifestFile, manifestRel: options.manifestPath)
     }
 
@@ -127,16 +183,33 @@ public struct ConfigSetLoader: Sendable {
         let bytes: @Sendable () -> Result<[UInt8], FileReadError>
     }
 
+    /// One result cell per source, written by exactly one iteration of the parallel parse: the
+    /// cells live in one allocation made up front, so concurrent writes to different indices never
+    /// touch shared state (an array in a class would be a Swift access race).
     private final class ResultSlots: @unchecked Sendable {
-        var files: [YAMLFile?]
-        var errors: [String?]
+        let files: UnsafeMutableBufferPointer<YAMLFile?>
+        let errors: UnsafeMutableBufferPointer<String?>
+        let templates: UnsafeMutableBufferPointer<SourcePosition?>
         init(_ n: Int) {
-            files = Array(repeating: nil, count: n)
-            errors = Array(repeating: nil, count: n)
+            templates = .allocate(capacity: n)
+            templates.initialize(repeating: nil)
+            files = .allocate(capacity: n)
+            files.initialize(repeating: nil)
+            errors = .allocate(capacity: n)
+            errors.initialize(repeating: nil)
+        }
+        deinit {
+            files.deinitialize()
+            files.deallocate()
+            errors.deinitialize()
+            errors.deallocate()
+            templates.deinitialize()
+            templates.deallocate()
         }
     }
 
-    private func assemble(root: String, rootName: String, sources: [Source], notes: [LoadNote],
+    private func assemble(root: String, rootName: String, sources: [Source], walked: WalkedInputs, notes: [LoadNote],
+                          unreadableDirectories: [(path: String, message: String)],
                           manifestFile: YAMLFile?, manifestRel: String?) -> ConfigSet {
         let limits = options.limits
         let slots = ResultSlots(sources.count)
@@ -144,7 +217,15 @@ public struct ConfigSetLoader: Sendable {
             let s = sources[i]
             switch s.bytes() {
             case .success(let b):
-                slots.files[i] = YAMLParser.parse(bytes: b, path: s.path, limits: limits)
+                let parsed = YAMLParser.parse(bytes: b, path: s.path, limits: limits)
+                if let action = GoTemplate.firstAction(in: b, parsed: parsed) {
+                    // Go template text is not YAML: keep the file (for its cluster) without its
+                    // parse, whose errors would be a cascade about text helm replaces.
+                    slots.templates[i] = action
+                    slots.files[i] = YAMLFile(path: s.path, byteCount: b.count, diagnostics: [])
+                } else {
+                    slots.files[i] = parsed
+                }
             case .failure(let e):
                 if e.tooLarge {
                     slots.files[i] = YAMLFile(path: s.path, byteCount: 0,
@@ -164,9 +245,11 @@ public struct ConfigSetLoader: Sendable {
         }
         var files: [YAMLFile] = []
         var unreadable: [(path: String, message: String)] = []
+        var templates: [(path: String, position: SourcePosition)] = []
         for i in sources.indices {
             if let f = slots.files[i] { files.append(f) }
             if let e = slots.errors[i] { unreadable.append((sources[i].path, e)) }
+            if let t = slots.templates[i] { templates.append((sources[i].path, t)) }
         }
 
         // The manifest: given explicitly, or meshlint.yaml at the root.
@@ -190,6 +273,7 @@ public struct ConfigSetLoader: Sendable {
         // Clusters and file assignment.
         var clusters: [Cluster] = []
         var clusterFiles: [[String]] = []
+        var directoryClusters: [Int?] = []
         if let manifest {
             let base = manifestRel.map { ($0 as NSString).deletingLastPathComponent } ?? ""
             clusterFiles = Array(repeating: [], count: manifest.clusters.count)
@@ -213,6 +297,10 @@ public struct ConfigSetLoader: Sendable {
                     _ = message
                 }
             }
+            for d in unreadableDirectories {
+                let probe = Self.strip(base: base, from: d.path) + "/-.yaml"
+                directoryClusters.append(clusterGlobs.firstIndex(where: { $0.contains { $0.matches(probe) } }))
+            }
             clusters = manifest.clusters.enumerated().map { i, d in
                 Cluster(index: i, name: d.name.value, declaration: d, files: clusterFiles[i])
             }
@@ -220,7 +308,9 @@ public struct ConfigSetLoader: Sendable {
             var names: [String] = []
             var index: [String: Int] = [:]
             let allPaths = files.map(\.path) + unreadable.map(\.path)
-            for p in allPaths.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where assignments[p] == nil {
+            // An unreadable top-level directory is still a cluster: one that was not checked.
+            let directoryProbes = unreadableDirectories.map { $0.path == "." ? "" : $0.path + "/" }
+            for p in (allPaths + directoryProbes).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where assignments[p] == nil {
                 if let slash = p.firstIndex(of: "/") {
                     let dir = String(p[..<slash])
                     if index[dir] == nil { index[dir] = names.count; names.append(dir) }
@@ -238,7 +328,21 @@ public struct ConfigSetLoader: Sendable {
                 }
             }
             if names.isEmpty { names = [rootName] }
+            directoryClusters = directoryProbes.map { p in
+                p.firstIndex(of: "/").flatMap { index[String(p[..<$0])] } ?? (index.isEmpty ? 0 : nil)
+            }
             clusters = names.enumerated().map { i, n in Cluster(index: i, name: n, declaration: nil, files: clusterFiles[i]) }
+        }
+
+        // Charts, templates and kustomizations: what a tool renders is what gets applied.
+        let rendered = RenderedInputs.resolve(walked: walked, files: files, templates: templates,
+                                              renderer: options.kustomize)
+        func targets(of a: FileAssignment?) -> [Int] {
+            switch a {
+            case .cluster(let i)?: return [i]
+            case .shared?: return Array(clusters.indices)
+            default: return []
+            }
         }
 
         // Resources.
@@ -253,9 +357,13 @@ public struct ConfigSetLoader: Sendable {
             case .shared: targets = Array(clusters.indices)
             case .unassigned, .meta: continue
             }
+            // A file a render replaces is not applied as written; only what no render applies
+            // (a kubeadm or kind config, Helm values beside a kustomization) is still read as facts.
+            let covered = rendered.covered.contains(f.path)
             for root in f.roots {
                 switch ResourceFactory.classify(root) {
                 case .resource(let identity):
+                    if covered && !ResourceScope.isClusterConfigFile(identity) { continue }
                     for t in targets {
                         resources.append(Resource(clusterIndex: t, root: root, identity: identity, isShared: a == .shared))
                     }
@@ -264,13 +372,26 @@ public struct ConfigSetLoader: Sendable {
                 case .empty:
                     break
                 case .unrecognized:
-                    unrecognized.append(root)
+                    if !covered { unrecognized.append(root) }
                 }
             }
         }
-        return ConfigSet(root: root, files: files, assignments: assignments, clusters: clusters,
+        for (ownerPath, file) in rendered.files {
+            let a = assignments[ownerPath]
+            for root in file.roots {
+                guard case .resource(let identity) = ResourceFactory.classify(root) else { continue }
+                for t in targets(of: a) {
+                    resources.append(Resource(clusterIndex: t, root: root, identity: identity, isShared: a == .shared))
+                }
+            }
+        }
+        return ConfigSet(root: root, files: files, renderNotes: rendered.notes, assignments: assignments, clusters: clusters,
                          resources: resources, helmValues: helmValues, unrecognized: unrecognized,
-                         manifest: manifest, notes: notes, unreadable: unreadable, manifestProblems: manifestProblems)
+                         manifest: manifest, notes: notes, unreadable: unreadable,
+                         unreadableDirectories: zip(unreadableDirectories, directoryClusters).map {
+                             UnreadableDirectory(path: $0.path, message: $0.message, clusterIndex: $1)
+                         },
+                         manifestProblems: manifestProblems)
     }
 
     // MARK: - Paths

@@ -18,6 +18,16 @@ public struct ClusterDeclaration: Sendable {
     public let node: YAMLNode
 }
 
+/// A directory of the set that exists but cannot be listed.
+public struct UnreadableDirectory: Sendable, Hashable {
+    /// Relative path (`.` for the root).
+    public let path: String
+    /// Why it cannot be read.
+    public let message: String
+    /// The cluster whose files it would hold, when that can be told from its path.
+    public let clusterIndex: Int?
+}
+
 /// The parsed `meshlint.yaml` manifest.
 public struct Manifest: Sendable {
     /// The manifest file (relative path within the set).
@@ -74,16 +84,23 @@ public final class ConfigSet: Sendable {
     public let notes: [LoadNote]
     /// Files whose bytes could not be read, with the reason.
     public let unreadable: [(path: String, message: String)]
+    /// Directories that could not be listed: nothing under them was checked.
+    public let unreadableDirectories: [UnreadableDirectory]
+    /// Charts, Go templates and kustomizations that were not rendered, so not checked.
+    public let renderNotes: [RenderNote]
     /// Problems with the manifest itself (bad types, unknown clusters).
     public let manifestProblems: [(node: YAMLNode, message: String)]
 
     let byCluster: [[Int]]
     let fileCounts: [Int]
 
-    init(root: String, files: [YAMLFile], assignments: [String: FileAssignment], clusters: [Cluster],
+    init(root: String, files: [YAMLFile], renderNotes: [RenderNote] = [], assignments: [String: FileAssignment], clusters: [Cluster],
          resources: [Resource], helmValues: [(clusterIndex: Int, root: YAMLNode)], unrecognized: [YAMLNode],
          manifest: Manifest?, notes: [LoadNote], unreadable: [(path: String, message: String)],
+         unreadableDirectories: [UnreadableDirectory] = [],
          manifestProblems: [(node: YAMLNode, message: String)]) {
+        self.unreadableDirectories = unreadableDirectories
+        self.renderNotes = renderNotes
         self.root = root
         self.files = files
         self.assignments = assignments

@@ -154,4 +154,10 @@ public enum ResourceScope {
         "ClusterConfiguration", "InitConfiguration", "JoinConfiguration", "KubeProxyConfiguration",
         "KubeletConfiguration", "Config", "ConfigSet",
     ]
+
+    /// A cluster's own configuration file (kubeadm, kind, a kubeconfig), never applied with
+    /// kubectl: a source of facts even beside a kustomization or chart.
+    public static func isClusterConfigFile(_ identity: ResourceIdentity) -> Bool {
+        configFileKinds.contains(identity.kind) || (identity.kind == "Cluster" && identity.apiVersion.hasPrefix("kind.x-k8s.io"))
+    }
 }

@@ -29,7 +29,7 @@ public enum YAMLParser {
                                    position: SourcePosition(line: 1, column: 1), related: nil, nodeIndex: nil)
             return YAMLFile(path: path, byteCount: bytes.count, diagnostics: [d])
         }
-        if let d = binaryCheck(bytes) {
+        if let d = encodingCheck(bytes) ?? binaryCheck(bytes) {
             return YAMLFile(path: path, byteCount: bytes.count, diagnostics: [d])
         }
         var builder = TreeBuilder(limits: limits, estimatedBytes: bytes.count)
@@ -39,6 +39,53 @@ public enum YAMLParser {
             }
         }
         return builder.finish(path: path, byteCount: bytes.count)
+    }
+
+    /// Encodings libyaml cannot read, told by the first bytes as the YAML spec (5.2) does: UTF-32
+    /// with or without a byte order mark, and UTF-16 without one (libyaml reads UTF-16 only after
+    /// a BOM). Reported as that encoding, not as binary content.
+    static func encodingCheck(_ bytes: [UInt8]) -> YAMLDiagnostic? {
+        guard bytes.count >= 2 else { return nil }
+        let b0 = bytes[0], b1 = bytes[1]
+        let b2: UInt8? = bytes.count > 2 ? bytes[2] : nil, b3: UInt8? = bytes.count > 3 ? bytes[3] : nil
+        let name: String
+        if b0 == 0, b1 == 0, b2 == 0xFE, b3 == 0xFF { name = "UTF-32 (big-endian, with a byte order mark)" }
+        else if b0 == 0xFF, b1 == 0xFE, b2 == 0, b3 == 0 { name = "UTF-32 (little-endian, with a byte order mark)" }
+        else if b0 == 0, b1 == 0, b2 == 0, let b3, b3 != 0 { name = "UTF-32 (big-endian)" }
+        else if b0 != 0, b1 == 0, b2 == 0, b3 == 0 { name = "UTF-32 (little-endian)" }
+        else if (b0 == 0xFF && b1 == 0xFE) || (b0 == 0xFE && b1 == 0xFF) { return nil }
+        else if b0 == 0, b1 != 0 { name = "UTF-16 (big-endian, without a byte order mark)" }
+        else if b0 != 0, b1 == 0 { name = "UTF-16 (little-endian, without a byte order mark)" }
+        else { return nil }
+        return YAMLDiagnostic(kind: .encoding, message: "the file is encoded as \(name), which YAML tools do not read",
+                              position: SourcePosition(line: 1, column: 1), related: nil, nodeIndex: nil)
+    }
+
+    /// Offset of the first byte that does not start a valid UTF-8 sequence (nil when all is valid).
+    static func firstInvalidUTF8(_ buf: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = buf.count
+        while i < n {
+            let c = buf[i]
+            if c < 0x80 { i += 1; continue }
+            let len: Int
+            var minSecond: UInt8 = 0x80, maxSecond: UInt8 = 0xBF
+            switch c {
+            case 0xC2...0xDF: len = 2
+            case 0xE0: len = 3; minSecond = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: len = 3
+            case 0xED: len = 3; maxSecond = 0x9F
+            case 0xF0: len = 4; minSecond = 0x90
+            case 0xF1...0xF3: len = 4
+            case 0xF4: len = 4; maxSecond = 0x8F
+            default: return i
+            }
+            guard i + len <= n else { return i }
+            guard buf[i + 1] >= minSecond && buf[i + 1] <= maxSecond else { return i }
+            for k in 2..<len where buf[i + k] & 0xC0 != 0x80 { return i }
+            i += len
+        }
+        return nil
     }
 
     /// A NUL byte outside a UTF-16/32 stream means this is not a text file.
@@ -161,13 +208,24 @@ private struct TreeBuilder {
         if let ctx = parser.context.map({ String(cString: $0) }) {
             message += " " + ctx
         }
+        var position = SourcePosition(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
         if parser.error == YAML_READER_ERROR {
             message = "cannot decode the file as UTF-8/UTF-16 text: \(problem)"
-            if parser.problem_value >= 0 { message += " (byte 0x\(String(parser.problem_value, radix: 16)))" }
+            var offset = Int(parser.problem_offset)
+            var value = Int(parser.problem_value)
+            // libyaml reports a bad continuation byte, not the byte that started the sequence: in
+            // UTF-8 input, point at the first byte that is not UTF-8 (a Latin-1 'é' is one byte).
+            let isUTF16 = input.count >= 2 && ((input[0] == 0xFF && input[1] == 0xFE) || (input[0] == 0xFE && input[1] == 0xFF))
+            if !isUTF16, let bad = YAMLParser.firstInvalidUTF8(input) {
+                offset = bad
+                value = Int(input[bad])
+                message = "cannot decode the file as UTF-8: byte 0x\(String(value, radix: 16, uppercase: true)) at offset \(bad) is not UTF-8"
+                if value >= 0x80 { message += " (the file is probably Latin-1 or Windows-1252)" }
+            } else if value >= 0 {
+                message += " (byte 0x\(String(value, radix: 16)))"
+            }
+            position = YAMLParser.position(ofByte: offset, in: input)
         }
-        let position = parser.error == YAML_READER_ERROR
-            ? YAMLParser.position(ofByte: Int(parser.problem_offset), in: input)
-            : SourcePosition(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
         let related: SourcePosition? = parser.context != nil
             ? SourcePosition(line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
             : nil

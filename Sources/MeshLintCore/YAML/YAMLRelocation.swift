@@ -6,10 +6,16 @@ extension YAMLFile {
     /// Every YAMLFile owns and frees its buffers, so the copy gets buffers of its own.
     func repositioned(path: String? = nil, documents: [YAMLDocumentInfo]? = nil,
                       diagnostics: [YAMLDiagnostic]? = nil, _ move: (inout RawNode) -> Void) -> YAMLFile {
+        repositioned(path: path, documents: documents, diagnostics: diagnostics) { (_: Int, n: inout RawNode) in move(&n) }
+    }
+
+    /// Like `repositioned(path:documents:diagnostics:_:)`, with each node's index.
+    func repositioned(path: String? = nil, documents: [YAMLDocumentInfo]? = nil,
+                      diagnostics: [YAMLDiagnostic]? = nil, _ move: (Int, inout RawNode) -> Void) -> YAMLFile {
         let moved = nodes.withUnsafeBufferPointer { buf in
-            buf.map { n -> RawNode in
+            buf.enumerated().map { i, n -> RawNode in
                 var n = n
-                move(&n)
+                move(i, &n)
                 return n
             }
         }
@@ -45,6 +51,23 @@ extension YAMLFile {
                             diagnostics: []) { n in
             n.line = line
             n.column = column
+        }
+    }
+}
+
+extension YAMLFile {
+    /// A copy holding only the documents at `documentIndices`, in the file `path`, whose nodes
+    /// report the positions `position(nodeIndex)` gives (nil keeps a node where it is): for
+    /// rendered output mapped back to the files it was rendered from.
+    func mapped(to path: String, documents documentIndices: [Int], position: (Int32) -> SourcePosition?) -> YAMLFile {
+        let docs = documentIndices.map { i in
+            YAMLDocumentInfo(root: documents[i].root, position: position(documents[i].root) ?? documents[i].position)
+        }
+        return repositioned(path: path, documents: docs, diagnostics: []) { (i: Int, n: inout RawNode) in
+            if let p = position(Int32(i)) {
+                n.line = UInt32(clamping: p.line)
+                n.column = UInt32(clamping: p.column)
+            }
         }
     }
 }

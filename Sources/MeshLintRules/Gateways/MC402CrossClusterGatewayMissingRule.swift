@@ -40,7 +40,7 @@ struct CrossClusterGatewayMissingRule: Rule {
             guard failing, let (r, d) = best, seen.insert(d.node).inserted else { continue }
             let cluster = d.resource?.isShared == true ? nil : Optional(r)
             out.append(context.finding(
-                "\(receives(r, demand, context)), but \(d.problem), \(consequence(demand.kind)) \(d.fix)",
+                "\(receives(r, demand, context)), but \(d.problem), \(consequence(demand.kind, ambient: graph.dataPlane(r).mode == .ambient)) \(d.fix)",
                 at: d.node, cluster: cluster, resource: d.resource,
                 related: d.related + related(r, demand, context), fieldPath: d.fieldPath))
         }
@@ -111,6 +111,7 @@ struct CrossClusterGatewayMissingRule: Rule {
                 fix: "Make the Gateway's `selector` match the gateway's pod labels\(hint).",
                 related: workloads.prefix(3).map { context.related("gateway \($0.display) has labels \(labels($0.labels))", at: $0.node, cluster: r) })
         }
+        if let d = gatewayAPIShortfall(a, demand, context) { return d }
         // Servers route the hosts, but not with AUTO_PASSTHROUGH on 15443.
         if let s = a.candidates.first {
             let ports = a.ports.sorted().map(String.init).joined(separator: " or ")
@@ -126,6 +127,49 @@ struct CrossClusterGatewayMissingRule: Rule {
                 fix: "Set the server's `port.number: 15443` (protocol TLS).")
         }
         return missingServer(a, demand, context)
+    }
+
+    /// A Gateway API Gateway of the receiving cluster meant for the network that Istio does not
+    /// use as its east-west gateway: a TLS passthrough listener that is not AUTO_PASSTHROUGH
+    /// (`kube.IsAutoPassthrough`), or only an HBONE listener while the cluster runs sidecars.
+    func gatewayAPIShortfall(_ a: IngressAssessment, _ demand: IngressDemand, _ context: RuleContext) -> Diagnosis? {
+        guard case .crossNetwork(let network) = demand.kind else { return nil }
+        let graph = context.graph, r = a.cluster
+        for g in graph.ingress.gatewayAPIGateways[r] where g.gatewayClass == .istio || g.gatewayClass == .eastWest {
+            let n = g.networkLabel?.value ?? (g.gatewayClass == .eastWest ? graph.networkName(r) : nil)
+            guard n == nil || n == network else { continue }
+            if let hbone = g.listeners.first(where: \.isHBONE), g.gatewayClass == .istio {
+                return Diagnosis(
+                    rank: 2, node: g.className?.node ?? g.resource.nameNode, resource: g.resource, fieldPath: "spec.gatewayClassName",
+                    problem: "\(g.display) is of class `istio`, which renders an ordinary gateway: its HBONE listener `\(hbone.name ?? "#\(hbone.index)")` does not terminate the double-HBONE connections of other networks' ztunnels",
+                    fix: "Set `gatewayClassName: istio-east-west` (as `samples/multicluster/gen-eastwest-gateway.sh --network \(network) --ambient` writes).")
+            }
+            if let hbone = g.listeners.first(where: \.isHBONE), !g.listeners.contains(where: \.isAutoPassthrough) {
+                return Diagnosis(
+                    rank: 2, node: hbone.protocolName?.node ?? hbone.node, resource: g.resource,
+                    fieldPath: "spec.listeners[\(hbone.index)].protocol",
+                    problem: "its east-west gateway \(g.display) only has an HBONE listener, which ambient workloads use, while \(context.clusterName(r))'s workloads run with sidecars (\(dataPlaneSource(r, graph)))",
+                    fix: "Add a listener on 15443 (`protocol: TLS`, `tls.mode: Passthrough`) to a Gateway of class `istio` labelled `topology.istio.io/network: \(network)`, or install the sidecar east-west gateway (`samples/multicluster/gen-eastwest-gateway.sh --network \(network)`).")
+            }
+            guard let l = g.listeners.first(where: { $0.node["tls"] != nil && !$0.isAutoPassthrough }) else { continue }
+            let port = l.port.map { String($0.value) } ?? "no port"
+            let why = g.networkLabel == nil
+                ? "the Gateway has no `topology.istio.io/network` label, so istiod neither treats the listener as AUTO_PASSTHROUGH nor the Gateway as a network gateway"
+                : "the listener is on \(port), not on \(g.gatewayPortLabel.map { "the `networking.istio.io/gatewayPort` port \($0.value)" } ?? "15443"), and has no option `gateway.istio.io/listener-protocol: auto-passthrough`, so istiod configures a plain TLS passthrough that needs a TLSRoute per host"
+            return Diagnosis(
+                rank: 2, node: g.networkLabel == nil ? g.resource.nameNode : (l.port?.node ?? l.node), resource: g.resource,
+                fieldPath: g.networkLabel == nil ? "metadata.labels" : "spec.listeners[\(l.index)].port",
+                problem: "the TLS listener `\(l.name ?? "#\(l.index)")` of \(g.display) is not AUTO_PASSTHROUGH: \(why)",
+                fix: g.networkLabel == nil
+                    ? "Label the Gateway `topology.istio.io/network: \(network)` (with the listener on 15443)."
+                    : "Put the cross-network listener on 15443, or set the label `networking.istio.io/gatewayPort: \"\(port)\"`, or the listener option `gateway.istio.io/listener-protocol: auto-passthrough`.")
+        }
+        return nil
+    }
+
+    func dataPlaneSource(_ r: Int, _ graph: MeshGraph) -> String {
+        let p = graph.dataPlane(r)
+        return p.sidecar.first?.source ?? p.mode.map { "data plane \($0.rawValue)" } ?? "no ambient install"
     }
 
     /// No server routes the hosts (or, with `configured`, one does but no gateway of the cluster
@@ -169,6 +213,13 @@ struct CrossClusterGatewayMissingRule: Rule {
                                  problem: "Istio \(v) charts no longer render the `*.\(suffix)` Gateway (removed after 1.9) and no Gateway in the set routes it",
                                  fix: "Write a Gateway with a server on 15443, `protocol: TLS`, `tls.mode: AUTO_PASSTHROUGH`, hosts `*.\(suffix)` for the ingress gateway, or move to the 1.8+ multi-network model.")
             }
+            if let i = facts.installs.first(where: { $0.global("multiCluster", "enabled")?.bool == true && $0.profileWithoutIngress != nil }),
+               let p = i.profileWithoutIngress,
+               !(i.spec?.at("components", "ingressGateways")?.items ?? []).contains(where: { $0["enabled"]?.bool == true }) {
+                return Diagnosis(rank: 3, node: p, resource: i.resource, fieldPath: "spec.profile",
+                                 problem: "`profile: \(p.text ?? "")` renders no ingress gateway, so `multiCluster.enabled: true` renders no `*.\(suffix)` Gateway (the template lives in the ingress gateway's chart) and no Gateway in the set routes `*.\(suffix)`",
+                                 fix: "Enable the ingress gateway (`components.ingressGateways: [{name: istio-ingressgateway, enabled: true}]`, Service port 15443), or write the Gateway (15443, TLS, AUTO_PASSTHROUGH, hosts `*.\(suffix)`) for a gateway installed separately.")
+            }
             if let off = disabledIngress(facts) {
                 return Diagnosis(rank: 3, node: off.node, resource: off.install.resource, fieldPath: off.path,
                                  problem: "the ingress gateway whose chart renders the `*.\(suffix)` Gateway is disabled (\(off.path): false) and no Gateway in the set routes `*.\(suffix)`",
@@ -190,7 +241,13 @@ struct CrossClusterGatewayMissingRule: Rule {
             }
             return nil
         case .crossNetwork(let network):
-            let fix = "Install an east-west gateway on \(networkName(network)) (`samples/multicluster/gen-eastwest-gateway.sh --network \(network.isEmpty ? "<network>" : network)`, Service port 15443) and apply `samples/multicluster/expose-services.yaml` (Gateway `cross-network-gateway`: 15443, TLS, AUTO_PASSTHROUGH, hosts `*.local`)."
+            let net = network.isEmpty ? "<network>" : network
+            let wanted = graph.dataPlane(r).mode == .ambient
+                ? "an `istio-east-west` gateway with an HBONE listener"
+                : "an east-west gateway with a Gateway passing `*.local` through on 15443"
+            let fix = graph.dataPlane(r).mode == .ambient
+                ? "Install the ambient east-west gateway on \(networkName(network)) (`samples/multicluster/gen-eastwest-gateway.sh --network \(net) --ambient`: a Gateway API Gateway of class `istio-east-west` labelled `topology.istio.io/network: \(net)` with an HBONE listener on 15008)."
+                : "Install an east-west gateway on \(networkName(network)) (`samples/multicluster/gen-eastwest-gateway.sh --network \(net)`, Service port 15443) and apply `samples/multicluster/expose-services.yaml` (Gateway `cross-network-gateway`: 15443, TLS, AUTO_PASSTHROUGH, hosts `*.local`)."
             if let w = graph.ingress.workloads[r].first(where: { $0.labels["istio"] == "eastwestgateway" || $0.labels["topology.istio.io/network"] != nil }) {
                 return Diagnosis(rank: 3, node: w.node, resource: w.resource, fieldPath: nil,
                                  problem: "no Gateway passes `*.local` through its east-west gateway \(w.namespace)/\(w.name) with TLS AUTO_PASSTHROUGH on 15443",
@@ -199,10 +256,10 @@ struct CrossClusterGatewayMissingRule: Rule {
             guard let n = graph.dataPlaneNetwork(r) else {
                 guard let i = facts.installs.first(where: { !$0.isGatewayOnly }) else { return nil }
                 return Diagnosis(rank: 4, node: i.resource?.nameNode ?? i.values?.keyNode("global") ?? i.root, resource: i.resource, fieldPath: nil,
-                                 problem: "no cluster of \(networkName(network)) has an east-west gateway with a Gateway passing `*.local` through on 15443", fix: fix)
+                                 problem: "no cluster of \(networkName(network)) has \(wanted)", fix: fix)
             }
             return Diagnosis(rank: 4, node: n.node, resource: install(of: n.node, facts)?.resource ?? namespaceResource(n.node, graph, r), fieldPath: nil,
-                             problem: "no cluster of \(networkName(network)) has an east-west gateway with a Gateway passing `*.local` through on 15443 (\(n.source))",
+                             problem: "no cluster of \(networkName(network)) has \(wanted) (\(n.source))",
                              fix: fix)
         }
     }
@@ -221,12 +278,12 @@ struct CrossClusterGatewayMissingRule: Rule {
         }
     }
 
-    func consequence(_ kind: IngressDemand.Kind) -> String {
+    func consequence(_ kind: IngressDemand.Kind, ambient: Bool) -> String {
         switch kind {
         case .global:
             return "so calls from the other clusters to its `.global` services fail (their connections to its gateway on 15443 are refused or reset)."
         case .crossNetwork:
-            return "so sidecars of other networks cannot reach its endpoints and those calls fail."
+            return "so \(ambient ? "workloads" : "sidecars") of other networks cannot reach its endpoints and those calls fail."
         }
     }
 

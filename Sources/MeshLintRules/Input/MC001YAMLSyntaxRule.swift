@@ -23,6 +23,10 @@ struct YAMLSyntaxRule: Rule {
                                        file: u.path, position: SourcePosition(line: 1, column: 1),
                                        cluster: context.clusterIndex(ofFile: u.path)))
         }
+        for d in context.set.unreadableDirectories {
+            out.append(context.finding("cannot read directory \(d.path): \(d.message). Nothing under it was checked; fix its permissions or remove it from the set.",
+                                       file: d.path, position: SourcePosition(line: 1, column: 1), cluster: d.clusterIndex))
+        }
         return out
     }
 

@@ -156,6 +156,13 @@ enum NetworkClaims {
                         }
                     }
                 }
+            case "Gateway" where r.group == "gateway.networking.k8s.io":
+                // Gateway API east-west gateway: the label also sets the rendered pods'
+                // ISTIO_META_REQUESTED_NETWORK_VIEW. `istio-remote` describes another cluster's gateway.
+                let cls = r.spec?["gatewayClassName"]?.text
+                if cls == "istio" || cls == "istio-east-west", let l = r.label(label) {
+                    add(l.value, l.node, "Gateway API Gateway \(r.namespace)/\(r.name) label \(label)", .gatewayLabel, r, "metadata.labels.\(label)")
+                }
             default:
                 break
             }

@@ -56,9 +56,12 @@ public struct IngressAssessment: Sendable {
     public let passthrough: [IngressPath]
     /// Passthrough servers with the workloads whose Service exposes the server's port.
     public let working: [IngressPath]
+    /// Gateway API Gateways that take the traffic in (cross-network only): an AUTO_PASSTHROUGH
+    /// listener, or an HBONE listener when the receiving cluster runs ambient workloads.
+    public let gatewayAPI: [GatewayAPINetworkGateway]
 
     /// True when traffic can get in.
-    public var isWorking: Bool { !working.isEmpty }
+    public var isWorking: Bool { !working.isEmpty || !gatewayAPI.isEmpty }
 }
 
 extension IstioHost {
@@ -130,12 +133,18 @@ extension MeshGraph {
     public func assessIngress(of cluster: Int, for kind: IngressDemand.Kind) -> IngressAssessment {
         var candidates: [GatewayServer] = []
         var ports: Set<Int> = [15443]
+        var gatewayAPI: [GatewayAPINetworkGateway] = []
         switch kind {
         case .global(let suffix):
             candidates = traffic.gatewayServers[cluster].filter { s in
                 s.selector["istio"] != "egressgateway" && s.hosts.contains { IstioHost.matches(pattern: $0.value, host: "*.\(suffix)") }
             }
-        case .crossNetwork:
+        case .crossNetwork(let network):
+            // HBONE serves ambient workloads. A cluster counts as sidecar-only when namespaces
+            // say so; an install alone (whose profile the set may not record) does not.
+            let plane = dataPlane(cluster)
+            let hbone = plane.hasAmbient || plane.sidecar.isEmpty
+            gatewayAPI = gatewayAPINetworkGateways(for: network, receiving: cluster).filter { $0.servesPassthrough || (hbone && $0.servesHBONE) }
             var configClusters = [cluster]
             if facts[cluster].role == .remote {
                 configClusters += set.clusters.indices.filter { $0 != cluster && facts[$0].role == .primary }
@@ -155,7 +164,8 @@ extension MeshGraph {
             let exposing = p.workloads.filter { w in p.server.port.map { w.exposes($0.value) } ?? false }
             return exposing.isEmpty ? nil : IngressPath(server: p.server, workloads: exposing)
         }
-        return IngressAssessment(cluster: cluster, candidates: candidates, ports: ports, passthrough: passthrough, working: working)
+        return IngressAssessment(cluster: cluster, candidates: candidates, ports: ports, passthrough: passthrough, working: working,
+                                 gatewayAPI: gatewayAPI)
     }
 }
 
@@ -166,4 +176,52 @@ private func isPlaceholder(_ value: String) -> Bool {
     if value.contains("{{") && value.contains("}}") { return true }
     if value.contains("[[") && value.contains("]]") { return true }
     return value.hasPrefix("<") && value.hasSuffix(">")
+}
+
+/// One way into a network for cross-network traffic: an Istio `Gateway` server with TLS
+/// AUTO_PASSTHROUGH on a gateway whose Service exposes its port, or a listener of a Gateway API
+/// east-west gateway (AUTO_PASSTHROUGH or HBONE).
+public struct CrossNetworkEntryPoint: Sendable {
+    /// How traffic crosses: SNI passthrough (sidecars, 15443) or double HBONE (ambient, 15008).
+    public enum Transport: String, Sendable, Hashable {
+        case passthrough
+        case hbone
+    }
+
+    /// The cluster whose pods the gateway reaches.
+    public let cluster: Int
+    /// The network it serves.
+    public let network: String
+    /// How traffic crosses.
+    public let transport: Transport
+    /// The port.
+    public let port: Int?
+    /// Where it is declared (the server or listener).
+    public let node: YAMLNode
+    /// The resource declaring it (Istio or Gateway API Gateway).
+    public let resource: Resource
+}
+
+extension MeshGraph {
+    /// Every gateway that receives cross-network traffic for `network`, whatever the data plane
+    /// that uses it (the question MC402 answers per cluster, and ambient rules ask per transport):
+    /// working Istio AUTO_PASSTHROUGH servers of the network's clusters (or their config cluster)
+    /// and the Gateway API gateways `gatewayAPINetworkGateways` finds.
+    public func crossNetworkEntryPoints(for network: String) -> [CrossNetworkEntryPoint] {
+        var out: [CrossNetworkEntryPoint] = []
+        var seen = Set<YAMLNode>()
+        for c in set.clusters.indices where networkName(c) == network {
+            for p in assessIngress(of: c, for: .crossNetwork(network: network)).working where seen.insert(p.server.node).inserted {
+                out.append(CrossNetworkEntryPoint(cluster: c, network: network, transport: .passthrough, port: p.server.port?.value,
+                                                  node: p.server.node, resource: p.server.gateway))
+            }
+            for g in gatewayAPINetworkGateways(for: network, receiving: c) {
+                for l in g.listeners where seen.insert(l.node).inserted {
+                    out.append(CrossNetworkEntryPoint(cluster: c, network: network, transport: l.isHBONE ? .hbone : .passthrough,
+                                                      port: l.port?.value, node: l.node, resource: g.gateway.resource))
+                }
+            }
+        }
+        return out
+    }
 }

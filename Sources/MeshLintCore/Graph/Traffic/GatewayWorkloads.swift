@@ -83,6 +83,12 @@ public final class IngressIndex: Sendable {
     /// True when the set uses endpoint discovery (SPEC §1): a remote secret, meshNetworks or a
     /// declared/remote role anywhere.
     public let usesEndpointDiscovery: Bool
+    /// Each cluster's data plane (sidecar, ambient or both).
+    public let dataPlanes: [DataPlaneFact]
+    /// Gateway API Gateways of an Istio class per cluster, with what Istio renders for them.
+    public let gatewayAPIGateways: [[GatewayAPIGateway]]
+    /// `istio-remote` Gateways with `spec.addresses`, by their network label (every cluster).
+    public let remoteGatewaysByNetwork: [String: [GatewayAPIGateway]]
 
     static let routerModeVariable = "ISTIO_META_ROUTER_MODE"
 
@@ -90,6 +96,8 @@ public final class IngressIndex: Sendable {
         var workloads: [[GatewayWorkload]] = []
         var filters: [[SNIRewriteFilter]] = []
         var describes: [Bool] = []
+        var planes: [DataPlaneFact] = []
+        var apiGateways: [[GatewayAPIGateway]] = []
         var discovery = traffic.meshNetworkGateways.contains { !$0.isEmpty }
         for c in set.clusters.indices {
             var valueDocuments = set.helmValues.filter { $0.clusterIndex == c }.map(\.root)
@@ -106,6 +114,8 @@ public final class IngressIndex: Sendable {
             let envoyFilters = resources("EnvoyFilter", c) + traffic.implied[c].map(\.resource).filter { $0.kind == "EnvoyFilter" }
             filters.append(envoyFilters.compactMap(Self.sniRewriteFilter))
             describes.append(!facts[c].installs.isEmpty || !w.isEmpty || !resources("Gateway", c).isEmpty)
+            planes.append(DataPlaneReader.read(facts: facts[c], valueDocuments: valueDocuments) { resources($0, c) })
+            apiGateways.append(GatewayAPIReader.read(resources("Gateway", c)))
             if set.clusters[c].declaration?.role != nil || facts[c].role == .remote { discovery = true }
             if !discovery, resources("Secret", c).contains(where: Self.isRemoteSecret) { discovery = true }
             if !discovery, facts[c].installs.contains(where: { i in (i.global("meshNetworks")?.count ?? 0) > 0 }) { discovery = true }
@@ -114,6 +124,13 @@ public final class IngressIndex: Sendable {
         self.sniRewriteFilters = filters
         self.describesGateways = describes
         self.usesEndpointDiscovery = discovery
+        self.dataPlanes = planes
+        self.gatewayAPIGateways = apiGateways
+        var remote: [String: [GatewayAPIGateway]] = [:]
+        for g in apiGateways.joined() where g.gatewayClass == .remote && !g.addresses.isEmpty {
+            if let n = g.networkLabel?.value { remote[n, default: []].append(g) }
+        }
+        self.remoteGatewaysByNetwork = remote
     }
 
     /// A Secret istiod reads as a remote cluster's kubeconfig (SPEC §2 MC201 definition, by its
@@ -226,8 +243,11 @@ enum GatewayWorkloadReader {
     /// A values file of the `istio/gateway` Helm chart (1.12+: `name`, `labels`, `service`,
     /// `env`, `networkGateway`), which is how the docs install east-west gateways with Helm. The
     /// chart labels the pods `app: <name>`, `istio: <name without istio->` plus `labels`, and
-    /// `networkGateway` adds `topology.istio.io/network`; without `service.ports` the Service
-    /// gets 15021/80/443 only.
+    /// `networkGateway` adds `topology.istio.io/network` and `ISTIO_META_REQUESTED_NETWORK_VIEW`
+    /// and replaces `service.ports` with the network gateway ports (`templates/service.yaml`:
+    /// `status-port` 15021, `tls` 15443, `tls-istiod` 15012, `tls-webhook` 15017, each
+    /// overridable under `networkGatewayPorts`); without it the Service has `service.ports`
+    /// (the chart's defaults are 15021/80/443).
     static func gatewayChartValues(cluster c: Int, root: YAMLNode) -> GatewayWorkload? {
         guard root.isMapping, root["kind"] == nil else { return nil }
         let labelsNode = root["labels"], service = root["service"]
@@ -241,7 +261,7 @@ enum GatewayWorkloadReader {
         labels.merge(stated) { _, s in s }
         if let network { labels["topology.istio.io/network"] = network }
         let source = "gateway chart values \(root.file.path)"
-        let ports = GatewayReader.ports(service?["ports"])
+        let ports = network != nil ? networkGatewayPorts(root) : GatewayReader.ports(service?["ports"])
         var env = GatewayReader.envMap(root["env"])
         if let network, env["ISTIO_META_REQUESTED_NETWORK_VIEW"] == nil, let n = root["networkGateway"] {
             env["ISTIO_META_REQUESTED_NETWORK_VIEW"] = Located(network, n)
@@ -251,13 +271,36 @@ enum GatewayWorkloadReader {
         let gs = GatewayService(
             cluster: c, name: name, namespace: root["namespace"]?.text ?? "istio-system", labels: labels, resource: nil,
             node: root["name"] ?? root, type: service?["type"]?.text, ports: ports ?? [], addresses: addresses,
-            source: source, portsKey: service?.keyNode("ports") ?? root.keyNode("service"), portsFieldPath: "service.ports",
+            source: source,
+            portsKey: network != nil ? (root.keyNode("networkGatewayPorts") ?? root.keyNode("networkGateway"))
+                : (service?.keyNode("ports") ?? root.keyNode("service")),
+            portsFieldPath: network != nil ? "networkGatewayPorts" : "service.ports",
             selector: [:], env: env)
         return GatewayWorkload(
             cluster: c, name: name, namespace: gs.namespace, labels: labels, origin: .installDeclaration, node: gs.node,
             resource: nil, install: nil, source: source, service: gs, usesChartPorts: false,
             routerMode: env[IngressIndex.routerModeVariable].map { Sourced($0.value, $0.node, source: "\(source) env") },
             isEgress: false)
+    }
+
+    /// The Service ports the `istio/gateway` chart renders for a network gateway: its four fixed
+    /// port names with the chart's defaults, each `port`/`targetPort` overridable under
+    /// `networkGatewayPorts.<name>` (Helm merges the map). Default entries point at
+    /// `networkGateway`, overridden ones at their mapping.
+    static func networkGatewayPorts(_ root: YAMLNode) -> [GatewayServicePort] {
+        let defaults = [("status-port", 15021), ("tls", 15443), ("tls-istiod", 15012), ("tls-webhook", 15017)]
+        let anchor = root["networkGateway"] ?? root
+        let overrides = root["networkGatewayPorts"]
+        return defaults.map { name, port in
+            let o = overrides?[name]
+            func int(_ k: String) -> Located<Int>? {
+                guard let n = o?[k], let v = n.int ?? n.text.flatMap({ Int($0) }) else { return nil }
+                return Located(v, n)
+            }
+            let p = int("port") ?? Located(port, anchor)
+            return GatewayServicePort(name: name, port: p, targetPort: int("targetPort")?.value ?? port, nodePort: nil,
+                                      node: o ?? anchor)
+        }
     }
 
     /// Profiles whose IstioOperator renders `istio-ingressgateway` without listing it.

@@ -20,14 +20,24 @@ public struct ImpliedResource: Sendable {
 /// 1.1–1.4 Helm chart also renders an egress-gateway Gateway. 1.10+ renders none of them.
 enum ImpliedResources {
     static func render(facts: ClusterFacts) -> [ImpliedResource] {
-        guard let enabled = facts.multiClusterEnabled.primary, enabled.value else { return [] }
+        guard let primary = facts.multiClusterEnabled.primary, primary.value else { return [] }
         let release = facts.istioRelease
         if let v = release, v < .v1_1 || v > .v1_9 { return [] }
-        guard let install = facts.installs.first(where: { $0.global("multiCluster", "enabled") == enabled.node }) else { return [] }
-        let legacyHelm = install.resource == nil && (release == nil || release! < .v1_5)
-        // 1.1–1.4: one `gateways` chart holds the template; 1.5+: the ingress gateway's chart does.
-        if install.values?.at("gateways", "enabled")?.bool == false { return [] }
-        if !legacyHelm && ingressGatewayDisabled(install) { return [] }
+        func isLegacyHelm(_ i: InstallSource) -> Bool { i.resource == nil && (release == nil || release! < .v1_5) }
+        // The templates live in the gateway charts (1.1–1.4: `gateways`; 1.5+: the ingress
+        // gateway's), so only an install with `multiCluster.enabled: true` that renders the
+        // ingress gateway renders them: not a disabled gateway, not `minimal`/`empty` without an
+        // enabled ingress component; a gateway installed by a separate install renders them when
+        // that install also sets `multiCluster.enabled: true`.
+        let candidates = facts.multiClusterEnabled.sources.filter(\.value).compactMap { e in
+            facts.installs.first(where: { $0.global("multiCluster", "enabled") == e.node }).map { (e, $0) }
+        }
+        guard let (enabled, install) = candidates.first(where: { _, i in
+            if i.values?.at("gateways", "enabled")?.bool == false { return false }
+            if !isLegacyHelm(i) && ingressGatewayDisabled(i) { return false }
+            return i.profileWithoutIngress == nil || enablesIngressComponent(i)
+        }) else { return [] }
+        let legacyHelm = isLegacyHelm(install)
 
         let suffix = facts.effectiveGlobalSuffix
         let ns = facts.istioNamespace
@@ -152,6 +162,11 @@ enum ImpliedResources {
         return i.values?.at("gateways", "istio-ingressgateway", "enabled")?.bool == false
     }
 
+    /// True when the IstioOperator enables an ingress gateway component by name.
+    static func enablesIngressComponent(_ i: InstallSource) -> Bool {
+        (i.spec?.at("components", "ingressGateways")?.items ?? []).contains { $0["enabled"]?.bool == true }
+    }
+
     static func egressGatewayDisabled(_ i: InstallSource) -> Bool {
         i.values?.at("gateways", "istio-egressgateway", "enabled")?.bool == false
     }
@@ -176,5 +191,19 @@ private extension String {
             out.append(c)
         }
         return out
+    }
+}
+
+extension InstallSource {
+    /// Profiles whose IstioOperator renders no ingress gateway (1.4–1.9 `minimal` and `empty`
+    /// disable `istio-ingressgateway`; `remote` inherits it from `default`).
+    public static let profilesWithoutIngress: Set<String> = ["minimal", "empty"]
+
+    /// The `spec.profile` node when it names a profile that renders no ingress gateway, so the
+    /// 1.1–1.9 `multiCluster.enabled` templates (which live in the ingress gateway's chart)
+    /// render nothing unless a component enables a gateway.
+    public var profileWithoutIngress: YAMLNode? {
+        guard let p = profile, let name = p.text, Self.profilesWithoutIngress.contains(name) else { return nil }
+        return p
     }
 }
