@@ -44,6 +44,7 @@ public enum BuiltinRules {
         RemoteSecretUnknownClusterRule(),
         RemoteSecretMissingRule(),
         RemoteSecretInvalidRule(),
+        RemoteSecretAuthRejectedRule(),
         ClusterNameMismatchRule(),
         NetworkMismatchRule(),
         MeshIDMismatchRule(),

@@ -80,6 +80,9 @@ final class CrossClusterTrafficTests: XCTestCase {
             "MC602 istio-cluster-001 istio-cluster-001/serviceentries.yaml:64",
             "MC601 istio-cluster-002 istio-cluster-002/coredns.yaml:8",
         ],
+        "official-primary-remote-helm-broken": [
+            "MC402 cluster1 cluster1/expose-istiod.yaml:15",
+        ],
         "gateways-global-1.8-misc-broken": [
             "MC601 east east/istio-operator.yaml:16",
             "MC603 east east/istio-operator.yaml:82",

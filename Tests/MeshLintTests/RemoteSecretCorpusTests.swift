@@ -11,6 +11,9 @@ final class RemoteSecretCorpusTests: XCTestCase {
 
     /// Expected findings per set as "RULE cluster file:line"; every other set has none.
     static let expected: [String: [String]] = [
+        "official-multi-primary-istioctl-broken": [
+            "MC203 cluster1 cluster1/cluster1.yaml:9",
+        ],
         "shared-control-plane-flat-broken": [
             "MC203 main main/values-istio-main.yaml:10",
         ],

@@ -4,11 +4,17 @@ public struct Sourced<Value: Sendable>: Sendable {
     public let value: Value
     public let node: YAMLNode
     public let source: String
+    /// The resource stating it, when it is a Kubernetes object (rendered install output).
+    public let resource: Resource?
+    /// Dotted path inside that resource (into embedded text: `data.mesh trustDomain`).
+    public let fieldPath: String?
 
-    public init(_ value: Value, _ node: YAMLNode, source: String) {
+    public init(_ value: Value, _ node: YAMLNode, source: String, resource: Resource? = nil, fieldPath: String? = nil) {
         self.value = value
         self.node = node
         self.source = source
+        self.resource = resource
+        self.fieldPath = fieldPath
     }
 
     /// The value's location.
@@ -61,9 +67,9 @@ public struct InstallSource: Sendable {
     /// IstioOperator `gen-eastwest-gateway.sh` prints.
     public var isGatewayOnly: Bool {
         guard let spec else { return false }
-        if spec["profile"]?.scalarEquals("empty") == true { return true }
-        if let pilot = spec.at("components", "pilot", "enabled"), pilot.bool == false { return true }
-        return false
+        // `profile: empty` with pilot turned on is a control plane (the external control plane page).
+        if let pilot = spec.at("components", "pilot", "enabled")?.bool { return !pilot }
+        return spec["profile"]?.scalarEquals("empty") == true
     }
 }
 
@@ -113,6 +119,13 @@ public struct ClusterFacts: Sendable {
     public let dnsCapture: Fact<Bool>
     /// Primary, remote or unknown.
     public let role: ClusterRole
+    /// What rendered install output in the cluster states (istiod Deployment, `istio` and
+    /// sidecar injector ConfigMaps, gateway Deployments).
+    public let rendered: RenderedInstall
+    /// istiod environment variables, name → every place that sets one: IstioOperator
+    /// `spec.components.pilot.k8s.env` and `spec.values.pilot.env`, Helm `pilot.env` / `env`,
+    /// and the rendered istiod Deployment.
+    public let istiodEnv: [String: [Sourced<String>]]
 
     /// The name other clusters use for this one: its clusterName when set, else its set name.
     public let referenceName: String
@@ -124,8 +137,6 @@ public struct ClusterFacts: Sendable {
     /// True when some install turns multicluster (the 1.1–1.9 gateway charts) on.
     public var isMultiClusterEnabled: Bool { multiClusterEnabled.value == true }
 }
-
-private let dnsCaptureOn = PCRE(literal: #"ISTIO_META_DNS_CAPTURE:\s*["']?true"#, caseless: true)
 
 extension ClusterFacts {
     /// Reads the facts of cluster `index` from the set.
@@ -139,6 +150,7 @@ extension ClusterFacts {
         }
         // Control-plane installs first: their values are the effective ones.
         installs.sort { !$0.isGatewayOnly && $1.isGatewayOnly }
+        let rendered = RenderedInstall.read(resources: resources)
 
         func strings(_ path: [String], _ name: String) -> Fact<String> {
             Fact(installs.compactMap { i in
@@ -159,7 +171,9 @@ extension ClusterFacts {
             network.append(Sourced(d.value, d.node, source: "meshlint.yaml network"))
         }
         network += strings(["global", "network"], "network").sources
-        let istioNamespace = installs.lazy.compactMap { $0.global("istioNamespace")?.text }.first ?? "istio-system"
+        network += rendered.injectorStrings("global", "network")
+        let istioNamespace = installs.lazy.compactMap { $0.global("istioNamespace")?.text }.first
+            ?? rendered.istiodNamespace ?? "istio-system"
         for r in resources where r.kind == "Namespace" && r.name == istioNamespace {
             if let l = r.label("topology.istio.io/network") {
                 network.append(Sourced(l.value, l.node, source: "Namespace \(r.name) label topology.istio.io/network"))
@@ -176,6 +190,7 @@ extension ClusterFacts {
             }
         }
         trust += strings(["global", "trustDomain"], "trustDomain").sources
+        trust += rendered.meshStrings("trustDomain")
 
         var coredns: [Sourced<Bool>] = []
         for i in installs {
@@ -202,6 +217,7 @@ extension ClusterFacts {
             if let n = i.spec?["tag"], let s = n.text { version.append(Sourced(s, n, source: "\(i.label) spec.tag")) }
             if let n = i.global("tag"), let s = n.text { version.append(Sourced(s, n, source: "\(i.label) global.tag")) }
         }
+        version += rendered.imageVersions()
 
         var profile: [Sourced<String>] = []
         for i in installs {
@@ -218,34 +234,66 @@ extension ClusterFacts {
                 }
             }
         }
-        for r in resources where r.kind == "ConfigMap" && r.name == "istio" && r.namespace == istioNamespace {
-            if let mesh = r.root.at("data", "mesh")?.scalar, mesh.contains("ISTIO_META_DNS_CAPTURE") {
-                let on = dnsCaptureOn.matches(mesh)
-                capture.append(Sourced(on, r.root.at("data", "mesh")!, source: "ConfigMap \(r.namespace)/istio data.mesh"))
-            }
+        for m in rendered.meshStrings("defaultConfig", "proxyMetadata", "ISTIO_META_DNS_CAPTURE") {
+            capture.append(Sourced(m.value.lowercased() == "true", m.node, source: m.source))
         }
 
-        let clusterName = strings(["global", "multiCluster", "clusterName"], "clusterName")
+        // Rendered output after the install descriptions: istiod's CLUSTER_ID, the injector's
+        // values, the cluster ID the istio-ingress chart gives its gateways.
+        // An external control plane (istiod running against a config cluster through the
+        // `istio-kubeconfig` Secret) carries the config cluster's ID, not its own.
+        let external = resources.contains { $0.kind == "Secret" && $0.name == ConfigClusterLink.secretName }
+        let clusterName = Fact(strings(["global", "multiCluster", "clusterName"], "clusterName").sources
+            + (external ? [] : rendered.istiodStrings("CLUSTER_ID"))
+            + rendered.injectorStrings("global", "multiCluster", "clusterName")
+            + (rendered.gatewayEnv["ISTIO_META_CLUSTER_ID"] ?? []).map(\.value).filter { !$0.value.isEmpty })
         let profileFact = Fact(profile)
         var role = ClusterRole.unknown
         if let d = set.clusters[index].declaration?.role?.value {
             role = d == "remote" ? .remote : .primary
         } else if profileFact.sources.contains(where: { $0.value == "remote" }) {
             role = .remote
-        } else if installs.contains(where: { $0.spec?.at("components", "istiodRemote", "enabled")?.bool == true }) {
+        } else if installs.contains(where: { $0.spec?.at("components", "istiodRemote", "enabled")?.bool == true
+                                              || $0.values?.at("istiodRemote", "enabled")?.bool == true }) {
             role = .remote
-        } else if installs.contains(where: { !$0.isGatewayOnly }) {
+        } else if rendered.istiods.isEmpty, rendered.injectionPath?.path.cluster != nil {
+            // Rendered remote: the injector webhook calls another cluster's istiod for this cluster.
+            role = .remote
+        } else if installs.contains(where: { !$0.isGatewayOnly }) || !rendered.istiods.isEmpty {
             role = .primary
         }
+        var env: [String: [Sourced<String>]] = [:]
+        for i in installs where !i.isGatewayOnly {
+            for (ei, e) in (i.spec?.at("components", "pilot", "k8s", "env")?.items ?? []).enumerated() {
+                guard let name = e["name"]?.text, let v = e["value"], let s = v.text else { continue }
+                env[name, default: []].append(Sourced(s, v, source: "\(i.label) spec.components.pilot.k8s.env[\(ei)] \(name)",
+                                                      resource: i.resource, fieldPath: "spec.components.pilot.k8s.env[\(ei)].value"))
+            }
+            let prefix = i.resource == nil ? "" : "spec.values."
+            var maps = [("pilot.env", i.values?.at("pilot", "env"))]
+            if i.resource == nil { maps.append(("env", i.values?["env"])) }
+            for (path, map) in maps {
+                for (k, v) in map?.pairs ?? [] {
+                    guard let name = k.text, let s = v.text else { continue }
+                    env[name, default: []].append(Sourced(s, v, source: "\(i.label) \(prefix)\(path).\(name)",
+                                                          resource: i.resource, fieldPath: "\(prefix)\(path).\(name)"))
+                }
+            }
+        }
+        for (name, list) in rendered.istiodEnv { env[name, default: []] += list }
         return ClusterFacts(
             index: index, installs: installs, clusterName: clusterName, network: Fact(network),
-            meshID: strings(["global", "meshID"], "meshID"), trustDomain: Fact(trust),
+            meshID: Fact(strings(["global", "meshID"], "meshID").sources + rendered.injectorStrings("global", "meshID")
+                + rendered.meshStrings("defaultConfig", "meshId")),
+            trustDomain: Fact(trust),
             multiClusterEnabled: bools(["global", "multiCluster", "enabled"]),
             globalDomainSuffix: strings(["global", "multiCluster", "globalDomainSuffix"], "globalDomainSuffix"),
             includeEnvoyFilter: bools(["global", "multiCluster", "includeEnvoyFilter"]),
-            clusterDomain: strings(["global", "proxy", "clusterDomain"], "clusterDomain"),
+            clusterDomain: Fact(strings(["global", "proxy", "clusterDomain"], "clusterDomain").sources
+                + rendered.injectorStrings("global", "proxy", "clusterDomain")),
             istiocorednsEnabled: Fact(coredns), podDNSSearchNamespaces: search, istioVersion: Fact(version),
             profile: profileFact, istioNamespace: istioNamespace, dnsCapture: Fact(capture), role: role,
+            rendered: rendered, istiodEnv: env,
             referenceName: clusterName.value ?? set.clusters[index].name)
     }
 }

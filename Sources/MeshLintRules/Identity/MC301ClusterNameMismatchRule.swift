@@ -121,17 +121,33 @@ struct ClusterNameMismatchRule: Rule {
                 let why = consequences.isEmpty ? "" : "; " + consequences.joined(separator: "; ")
                 out.append(context.finding(
                     "\(cid.fromInjectionPath ? "The injection path cluster" : "clusterName") \(cn.value) of cluster \(setName): \(reasons.joined(separator: "; "))\(why). \(fix)",
-                    at: cn.node, cluster: c, resource: install(f, cn.node)?.resource, related: Self.unique(related),
-                    fieldPath: cid.fromInjectionPath ? injection?.fieldPath : install(f, cn.node).map { $0.resource == nil ? "global.multiCluster.clusterName" : "spec.values.global.multiCluster.clusterName" }))
+                    at: cn.node, cluster: c, resource: install(f, cn.node)?.resource ?? f.clusterName.primary?.resource, related: Self.unique(related),
+                    fieldPath: cid.fromInjectionPath ? injection?.fieldPath : install(f, cn.node).map { $0.resource == nil ? "global.multiCluster.clusterName" : "spec.values.global.multiCluster.clusterName" } ?? f.clusterName.primary?.fieldPath))
             }
             // Other installs of the same cluster that set another clusterName.
             for other in f.clusterName.sources.dropFirst() where other.value != cn.value && !Placeholder.isTemplate(other.value)
                 && reportedNodes.insert(other.node).inserted {
                 out.append(context.finding(
                     "\(other.source) sets clusterName \(other.value), but the cluster's control plane install says \(cn.value); the components installed from it report a different cluster ID. Use \(cn.value) in both.",
-                    at: other.node, cluster: c, resource: install(f, other.node)?.resource,
+                    at: other.node, cluster: c, resource: install(f, other.node)?.resource ?? other.resource,
                     related: [context.related("clusterName \(cn.value)", at: cn.node, cluster: c)],
-                    fieldPath: install(f, other.node).map { $0.resource == nil ? "global.multiCluster.clusterName" : "spec.values.global.multiCluster.clusterName" }))
+                    fieldPath: install(f, other.node).map { $0.resource == nil ? "global.multiCluster.clusterName" : "spec.values.global.multiCluster.clusterName" } ?? other.fieldPath))
+            }
+        }
+
+        // An external control plane runs with its config cluster's ID: istiod's CLUSTER_ID must
+        // be the name the config cluster's proxies report (its clusterName or injection path).
+        for c in context.set.clusters.indices {
+            for link in id.configClusterLinks[c] {
+                guard let t = link.target, t != c, let want = id.clusterID(t, facts: graph.facts[t]) else { continue }
+                for env in graph.facts[c].istiodEnv["CLUSTER_ID"] ?? [] where env.value != want.value && !env.value.isEmpty
+                    && !Placeholder.isTemplate(env.value) && reportedNodes.insert(env.node).inserted {
+                    out.append(context.finding(
+                        "\(env.source) is \(env.value), but the config cluster this istiod runs against (\(link.resource.namespace)/\(link.resource.name), \(context.clusterName(t))) is \(want.value) for its proxies (\(want.fromInjectionPath ? "injection path" : "clusterName")); istiod then files that cluster's endpoints under \(env.value) while the sidecars report \(want.value), so cluster-local routing, topology.istio.io/cluster subsets and locality miss them. Set CLUSTER_ID to \(want.value).",
+                        at: env.node, cluster: c, resource: env.resource,
+                        related: [context.related("\(want.fromInjectionPath ? "injection path" : "clusterName") of \(context.clusterName(t))", at: want.node, cluster: t)],
+                        fieldPath: env.fieldPath))
+                }
             }
         }
 
@@ -153,6 +169,13 @@ struct ClusterNameMismatchRule: Rule {
                     continue
                 }
                 guard r.target == nil, !r.ambiguous, r.resolution == nil else { continue }
+                // `controlPlaneClusters: "a,b"`: istiod leads the remote when any listed ID is its
+                // own (multicluster.go checkShouldLead); a further name may be a primary outside
+                // the set. Only a list where no name resolves leaves the remote unled.
+                if r.kind == .controlPlaneClusters,
+                   id.references.contains(where: { $0.kind == .controlPlaneClusters && $0.name.node == r.name.node && $0.target != nil }) {
+                    continue
+                }
                 var pool = candidates
                 if r.kind == .fromRegistry { pool.append("Kubernetes") }
                 let suggestion = Suggest.nearest(r.name.value, in: pool)
@@ -178,6 +201,9 @@ struct ClusterNameMismatchRule: Rule {
         let f = graph.facts[c]
         guard id.usesEndpointDiscovery, !id.legacyEra[c],
               let install = f.installs.first(where: { !$0.isGatewayOnly }) else { return nil }
+        // istiod's CLUSTER_ID set directly in its env (the external control plane page sets it
+        // to the config cluster's name in `components.pilot.k8s.env`).
+        if f.istiodEnv["CLUSTER_ID"]?.contains(where: { !$0.value.isEmpty }) == true { return nil }
         // A cluster that only calls others through `.global` gateways in a mixed set, and that
         // nothing refers to, does not take part in endpoint discovery.
         let participates = !refs.isEmpty || !id.remoteSecrets(in: c).isEmpty || f.role == .remote

@@ -1,7 +1,7 @@
 import MeshLintCore
 
-/// MC004: something in the set was skipped (not a Kubernetes object, a symlink loop, a file no
-/// manifest entry claims), so the user knows it was not checked.
+/// MC004: something in the set was skipped (not a Kubernetes object nor values meshlint reads,
+/// a symlink loop, a file no manifest entry claims), so the user knows it was not checked.
 struct SkippedInputRule: Rule {
     let code = "MC004"
     let reads: Set<String> = []
@@ -9,9 +9,12 @@ struct SkippedInputRule: Rule {
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []
         for root in context.set.unrecognized {
+            // istio/gateway chart values have no `global:` but are read (gateway labels, ports,
+            // network): not skipped.
+            if context.graph.readsAsValues(root) { continue }
             let why = root.isMapping ? "it has no `kind`" : "it is a \(root.isSequence ? "list" : "scalar"), not a mapping"
             out.append(context.finding(
-                "this document is not a Kubernetes object (\(why)) and is not a Helm values file (top-level `global:`), so it was skipped; nothing in it was checked.",
+                "this document is not a Kubernetes object (\(why)) and not Helm values meshlint reads (istio charts: top-level `global:`; istio/gateway chart: `networkGateway`, `service`, `labels`), so it was skipped; nothing in it was checked.",
                 at: root, cluster: context.clusterIndex(ofFile: root.file.path)))
         }
         for note in context.set.notes {

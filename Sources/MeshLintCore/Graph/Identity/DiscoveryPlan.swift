@@ -139,6 +139,8 @@ public struct DiscoveryPlan: Sendable {
         let isPrimary = Set(primaries)
         for p in primaries {
             for e in id.edges(from: p) where e.target != p { covered[p].insert(e.target) }
+            // An external control plane reaches its config cluster through istio-kubeconfig.
+            for l in id.configClusterLinks[p] { if let t = l.target, t != p { covered[p].insert(t) } }
         }
         for (si, s) in id.remoteSecrets.enumerated() where isPrimary.contains(s.holder) {
             let p = s.holder

@@ -34,6 +34,10 @@ public struct IdentityGraph: Sendable {
     public let networkClaims: [[NetworkClaim]]
     /// Per cluster: the network decided from its claims.
     public let networks: [NetworkConsensus]
+    /// Per cluster: the config clusters its istiod reads through a mounted kubeconfig
+    /// (`istioctl create-remote-secret --type=config`: Secret `istio-kubeconfig`), the
+    /// external control plane model.
+    public let configClusterLinks: [[ConfigClusterLink]]
     /// Per cluster: the remote's injection path (cluster and network segments), if any.
     public let injectionPaths: [InjectionPath?]
     /// Per cluster: the deployment model(s).
@@ -115,6 +119,7 @@ public struct IdentityGraph: Sendable {
         var paths: [InjectionPath?] = Array(repeating: nil, count: n)
         for f in facts {
             for i in f.installs where paths[f.index] == nil { paths[f.index] = InjectionPath.read(i) }
+            if paths[f.index] == nil { paths[f.index] = f.rendered.injectionPath?.path }
         }
         self.injectionPaths = paths
         let names = ClusterNameTable(set: set, facts: facts, injectionClusters: paths.map { $0?.cluster })
@@ -173,6 +178,9 @@ public struct IdentityGraph: Sendable {
                                               extraHelmValues: gatewayValues[c])
         }
         self.remoteSecrets = secrets
+        self.configClusterLinks = (0..<n).map { c in
+            resourcesByCluster[c].compactMap { ConfigClusterLink.read($0, names: names) }
+        }
         self.meshNetworks = mesh
         self.networkClaims = claims
         let servers = (0..<n).map { APIServers.collect(resourcesByCluster[$0]) }
@@ -269,6 +277,7 @@ public struct IdentityGraph: Sendable {
         let declaredRoles = set.clusters.contains { $0.declaration?.role != nil }
             || facts.contains { $0.role == .remote } || anyIstioRemote || !cpRefs.isEmpty
             || facts.contains { f in f.installs.contains { $0.global("externalIstiod")?.bool == true } }
+            || facts.contains { f in (f.istiodEnv["EXTERNAL_ISTIOD"] ?? []).contains { $0.value.lowercased() == "true" } }
         let ed = !secrets.isEmpty || mesh.contains { !$0.registries.isEmpty } || declaredRoles
         self.usesEndpointDiscovery = ed
         var models: [DeploymentModel] = []

@@ -10,3 +10,18 @@ extension MeshGraph {
     /// Remote secret edges held by cluster `c` (istiod in `c` watches each edge's target).
     public func remoteSecretEdges(from c: Int) -> [RemoteSecretEdge] { identity.edges(from: c) }
 }
+
+extension MeshGraph {
+    /// True when a document without `kind` (in `set.unrecognized`) is still read: `istio/gateway`
+    /// chart values (`networkGateway`, `service`, `labels`), which give a gateway workload and a
+    /// network claim, or a platform descriptor stating cluster ranges (k3s/RKE2 `config.yaml`,
+    /// OpenShift `install-config.yaml`, Talos machine configuration).
+    public func readsAsValues(_ root: YAMLNode) -> Bool {
+        if root.isMapping, root["networkGateway"] != nil { return true }
+        if CIDRSourceReader.platformDocument(root) != nil { return true }
+        let name = root["name"]
+        return ingress.workloads.contains { list in
+            list.contains { $0.resource == nil && ($0.node == root || (name != nil && $0.node == name!)) }
+        }
+    }
+}

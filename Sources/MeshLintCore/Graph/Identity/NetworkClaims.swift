@@ -109,6 +109,23 @@ enum NetworkClaims {
                 if let net = ip.network { add(net, ip.node, "\(i.label) \(ip.fieldPath)", .injectionPath, i.resource, ip.fieldPath, doc: i.root) }
             }
         }
+        // Rendered install output: the injector's values (what sidecars get as ISTIO_META_NETWORK)
+        // and the network the istio-ingress/egress charts give their gateway proxies.
+        for e in facts.rendered.injectorValues {
+            if let n = e.at("global", "network") {
+                add(n.text, n, "\(e.label) global.network", .installValues, e.resource, "data.values global.network")
+            }
+        }
+        for (r, v, path) in facts.rendered.gatewayEnv["ISTIO_META_NETWORK"] ?? [] {
+            add(v.value, v.node, v.source, .gatewayInstallValues, r, path)
+        }
+        for (r, v, path) in facts.rendered.gatewayEnv[networkView] ?? [] where r.namespace != facts.istioNamespace {
+            add(v.value, v.node, v.source, .gatewayNetworkView, r, path)
+        }
+        if let ip = facts.rendered.injectionPath, let net = ip.path.network {
+            add(net, ip.path.node, "MutatingWebhookConfiguration \(ip.resource.name) \(ip.path.fieldPath)", .injectionPath, ip.resource,
+                ip.path.fieldPath)
+        }
         // Helm istio/gateway chart values: networkGateway (sets the label and the network view).
         for root in extraHelmValues {
             if let n = root["networkGateway"] {
@@ -197,18 +214,25 @@ public struct InjectionPath: Sendable {
     static func read(_ i: InstallSource) -> InjectionPath? {
         let prefix = i.resource == nil ? "istiodRemote" : "spec.values.istiodRemote"
         for key in ["injectionPath", "injectionURL"] {
-            guard let n = i.values?.at("istiodRemote", key), let s = n.text, !s.isEmpty else { continue }
-            let parts = s.split(separator: "/").map(String.init)
-            var cluster: String?
-            var net: String?
-            if let ci = parts.firstIndex(of: "cluster"), ci + 1 < parts.count, ci > 0, parts[ci - 1] == "inject" { cluster = parts[ci + 1] }
-            if let ni = parts.lastIndex(of: "net"), ni + 1 < parts.count, cluster != nil { net = parts[ni + 1] }
-            if let c = cluster, Placeholder.isTemplate(c) { cluster = nil }
-            if let n = net, Placeholder.isTemplate(n) { net = nil }
-            guard cluster != nil || net != nil else { continue }
-            return InjectionPath(value: s, node: n, fieldPath: "\(prefix).\(key)", cluster: cluster, network: net)
+            guard let n = i.values?.at("istiodRemote", key), let p = parse(n, fieldPath: "\(prefix).\(key)") else { continue }
+            return p
         }
         return nil
+    }
+
+    /// The injection path of a path or URL value (`…/inject/cluster/<c>/net/<n>`), nil when it
+    /// names neither a cluster nor a network.
+    static func parse(_ n: YAMLNode, fieldPath: String) -> InjectionPath? {
+        guard let s = n.text, !s.isEmpty else { return nil }
+        let parts = s.split(separator: "/").map(String.init)
+        var cluster: String?
+        var net: String?
+        if let ci = parts.firstIndex(of: "cluster"), ci + 1 < parts.count, ci > 0, parts[ci - 1] == "inject" { cluster = parts[ci + 1] }
+        if let ni = parts.lastIndex(of: "net"), ni + 1 < parts.count, cluster != nil { net = parts[ni + 1] }
+        if let c = cluster, Placeholder.isTemplate(c) { cluster = nil }
+        if let n = net, Placeholder.isTemplate(n) { net = nil }
+        guard cluster != nil || net != nil else { return nil }
+        return InjectionPath(value: s, node: n, fieldPath: fieldPath, cluster: cluster, network: net)
     }
 }
 

@@ -46,6 +46,7 @@ struct CIDRSourceReader {
             readKubeadm(r.root, resource: r, prefix: "", label: "kubeadm ClusterConfiguration", embedded: nil)
         }
         readClusterObjects()
+        readPlatformDescriptors()
         for r in resourcesOfKind("KubeProxyConfiguration") {
             readKubeProxy(r.root, resource: r, prefix: "", label: "KubeProxyConfiguration", embedded: nil)
         }
