@@ -34,7 +34,7 @@ struct MeshLintCommand: ParsableCommand {
         commandName: "meshlint",
         abstract: "Static checker for multicluster Istio service-mesh configuration.",
         version: MeshLintVersion.version,
-        subcommands: [Lint.self, Rules.self, Explain.self],
+        subcommands: [Lint.self, Graph.self, Rules.self, Explain.self],
         defaultSubcommand: Lint.self
     )
 }
