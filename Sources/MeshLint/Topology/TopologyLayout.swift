@@ -142,7 +142,9 @@ struct TopologyLayout {
         for (i, _) in t.edges.enumerated() {
             let (s, e) = points[i]
             let (sr, er) = sides[i]
-            let dx = sr == er ? 40 + 0.3 * abs(e.1 - s.1) : max(60, abs(e.0 - s.0) / 2)
+            // Same side: a loop out into the gap, wider the farther apart the ends are (and a
+            // little wider for each edge, so parallel loops stay apart).
+            let dx = sr == er ? 30 + 0.35 * abs(e.1 - s.1) + Double(i % 5) * 9 : max(60, abs(e.0 - s.0) / 2)
             paths.append(EdgePath(start: s, c1: (s.0 + (sr ? dx : -dx), s.1), c2: (e.0 + (er ? dx : -dx), e.1), end: e))
         }
     }
