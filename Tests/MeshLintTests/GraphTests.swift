@@ -265,6 +265,20 @@ final class GraphTests: XCTestCase {
         XCTAssertTrue(html.contains("cluster2/expose-services.yaml:13:17"))
     }
 
+    func testGraphvizLayoutAndOutputFile() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/dot") else { throw XCTSkip("Graphviz dot is not installed") }
+        let dir = TempSet()
+        let r = try CLI.run(["graph", Self.corpus + "/multi-primary-multi-network-broken", "--format", "html", "--layout", "dot",
+                             "--output", dir.path + "/g.html"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "")
+        let html = dir.read("g.html")
+        XCTAssertTrue(html.contains("layout: Graphviz dot"))
+        XCTAssertFalse(html.contains("<?xml"), "Graphviz's XML declaration does not belong inside HTML")
+        // Graphviz keeps the topology ids, so the page links the drawing to the findings.
+        XCTAssertTrue(html.contains("id=\"e2\"") && html.contains("id=\"p-e2\""))
+    }
+
     func testGraphUsageErrors() throws {
         let r = try CLI.run(["graph", Self.corpus + "/multi-primary-multi-network-broken", "--format", "png"])
         XCTAssertEqual(r.status, 2)

@@ -80,7 +80,8 @@ public struct DOTRenderer: Sendable {
 
     /// The caption: counts, and what an aggregated picture leaves out.
     static func caption(_ t: Topology) -> String {
-        var s = "meshlint graph: \(t.clusterCount) clusters, \(t.networks.count) networks, \(t.findings.count) findings"
+        let p = SVGRenderer.plural
+        var s = "meshlint graph: \(p(t.clusterCount, "cluster")), \(p(t.networks.count, "network")), \(p(t.findings.count, "finding"))"
         if t.isAggregated { s += " — aggregated by network; \(t.hiddenEdges) edges without findings not shown (--all shows them)" }
         return s
     }

@@ -34,9 +34,10 @@ public struct HTMLRenderer: Sendable {
         }
         let broken = t.edges.filter(\.isBroken)
         if !broken.isEmpty {
+            let names = Self.names(t)
             o += "<details class=\"net\" open><summary>broken edges\(Self.badge(broken.count))</summary>\n"
             for e in broken {
-                o += section(t, id: e.id, title: "\(e.kind.rawValue): \(name(t, e.from)) → \(name(t, e.to))", lines: [e.label],
+                o += section(t, id: e.id, title: "\(e.kind.rawValue): \(names[e.from] ?? e.from) → \(names[e.to] ?? e.to)", lines: [e.label],
                              findings: e.findings, open: true)
             }
             o += "</details>\n"
@@ -45,13 +46,15 @@ public struct HTMLRenderer: Sendable {
         return o
     }
 
-    /// The display name of a node id.
-    func name(_ t: Topology, _ id: String) -> String {
+    /// The display name of every node id.
+    static func names(_ t: Topology) -> [String: String] {
+        var out: [String: String] = [:]
         for c in t.clusters {
-            if c.id == id { return c.name }
-            if let g = c.gateways.first(where: { $0.id == id }) { return "\(c.name)/\(g.name)" }
+            out[c.id] = c.name
+            for g in c.gateways { out[g.id] = "\(c.name)/\(g.name)" }
         }
-        return t.externals.first { $0.id == id }.map(\.address) ?? id
+        for x in t.externals { out[x.id] = x.address }
+        return out
     }
 
     func section(_ t: Topology, id: String, title: String, lines: [String], findings: [Int], open: Bool, children: [String] = []) -> String {

@@ -53,6 +53,16 @@ public struct MermaidRenderer: Sendable {
                 ? "  linkStyle \(i) stroke:\(DOTRenderer.red),stroke-width:3px,color:\(DOTRenderer.red)\n"
                 : "  linkStyle \(i) stroke:\(color)\n")
         }
+        // Legend: one sample link per edge kind, and the colour of findings.
+        o += "  subgraph legend[\"legend\"]\n"
+        for (k, kind) in Topology.EdgeKind.allCases.enumerated() {
+            let (color, dashed) = DOTRenderer.style(kind)
+            o += "    legend\(k)a[\" \"]\n    legend\(k)b[\" \"]\n"
+            o += "    legend\(k)a \(dashed ? "-.->" : "-->")|\(q(kind.legend))| legend\(k)b\n"
+            styles.append("  linkStyle \(t.edges.count + k) stroke:\(color)\n")
+        }
+        o += "    legendfinding[\(q("red, ✖ CODE: a finding on this node or edge"))]\n  end\n"
+        bad.append("legendfinding")
         o += styles.joined()
         o += "  classDef finding stroke:\(DOTRenderer.red),stroke-width:2px,color:\(DOTRenderer.red)\n"
         if !bad.isEmpty { o += "  class \(bad.joined(separator: ",")) finding\n" }

@@ -152,13 +152,6 @@ public struct Topology: Sendable {
     /// Meshes with at least this many clusters are drawn aggregated by network unless all is asked for.
     public static let aggregationThreshold = 100
 
-    /// Findings attached to a node id (cluster, gateway or external).
-    public func findings(ofNode id: String) -> [Int] {
-        if let c = clusters.first(where: { $0.id == id }) { return c.findings }
-        for c in clusters { if let g = c.gateways.first(where: { $0.id == id }) { return g.findings } }
-        return externals.first { $0.id == id }?.findings ?? []
-    }
-
     /// Rule codes of `indices`, each once, in order ("MC401 MC402").
     public func codes(_ indices: [Int]) -> [String] {
         var seen = Set<String>(), out: [String] = []

@@ -153,7 +153,6 @@ struct TopologyBuilder {
             out.append("gateway")
         }
         if let p = ports, p.contains(15012) || p.contains(15017) { out.append("istiod") }
-        if let p = ports, p.contains(15443), !out.contains("east-west") { out.append("15443") }
         return out
     }
 
@@ -179,11 +178,11 @@ struct TopologyBuilder {
     /// Root-certificate groups: clusters with equal root certificates share a group number
     /// (1-based, in cluster order), with the root's subject.
     func rootGroups() -> [(group: Int, subject: String)?] {
-        var groups: [Certificate] = []
+        var groups: [Certificate: Int] = [:]
         return graph.trust.caCerts.map { ca -> (Int, String)? in
             guard let root = ca?.rootCertificate else { return nil }
-            if let i = groups.firstIndex(of: root) { return (i + 1, "\(root.subject)") }
-            groups.append(root)
+            if let g = groups[root] { return (g, "\(root.subject)") }
+            groups[root] = groups.count + 1
             return (groups.count, "\(root.subject)")
         }
     }

@@ -33,6 +33,7 @@ struct TopologyLayout {
     }
 
     static let rowsPerColumn = 6
+    static let networksPerRow = 5
     static let clusterWidth = 330.0
     static let columnGap = 250.0
     static let innerGap = 40.0
@@ -67,7 +68,15 @@ struct TopologyLayout {
         var column = 0
         var bottom = top
         clusters = Array(repeating: ClusterBox(box: Box(x: 0, y: 0, w: 0, h: 0), column: 0, gateways: []), count: t.clusters.count)
-        for net in t.networks {
+        var widest = x
+        for (ni, net) in t.networks.enumerated() {
+            // An aggregated mesh has one small box per network: rows of `networksPerRow`.
+            if t.isAggregated && ni > 0 && ni % Self.networksPerRow == 0 {
+                widest = max(widest, x)
+                x = Self.margin
+                column = 0
+                top = bottom + 30
+            }
             let subColumns = max(1, (net.clusters.count + Self.rowsPerColumn - 1) / Self.rowsPerColumn)
             let w = Double(subColumns) * Self.clusterWidth + Double(subColumns - 1) * Self.innerGap + 24
             var maxY = top + 30
@@ -94,6 +103,7 @@ struct TopologyLayout {
             x += w + Self.columnGap
             column += subColumns
         }
+        x = max(x, widest)
         var ey = top + 32
         for _ in t.externals {
             externals.append(Box(x: x, y: ey, w: 220, h: 36))
