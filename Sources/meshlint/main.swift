@@ -34,7 +34,7 @@ struct MeshLintCommand: ParsableCommand {
         commandName: "meshlint",
         abstract: "Static checker for multicluster Istio service-mesh configuration.",
         version: MeshLintVersion.version,
-        subcommands: [Lint.self, Rules.self, Explain.self, FixCommand.self],
+        subcommands: [Lint.self, Graph.self, FixCommand.self, Rules.self, Explain.self],
         defaultSubcommand: Lint.self
     )
 }
