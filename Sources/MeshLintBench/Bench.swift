@@ -1,10 +1,13 @@
-// The load benchmark: in one process, on the same files, it times
+// The benchmark: in one process, on the same files, it times
 //   - a bare libyaml event scan (read the file, yaml_parser_parse until STREAM-END,
 //     yaml_event_delete; nothing else), single-threaded and on all cores,
 //   - meshlint's ConfigSetLoader.load into the tree, single-threaded and parallel,
-//   - the full lint of the loaded set,
-// each repeated (interleaved, so background load on a shared machine hits every phase alike)
-// and reports CPU time (getrusage user+sys), wall time and peak RSS.
+//   - the whole lint as `meshlint lint --format json` runs it (parallel load, Linter.lint,
+//     JSON render), with its steps, and the graph and the rules measured apart,
+// each repeated (interleaved, so background load on a shared machine hits every phase alike),
+// and reports CPU time (getrusage user+sys), wall time, the ratios to the 1-thread bare scan,
+// the time per resource and peak RSS. On a generated set it checks that the findings are
+// exactly the injected faults.
 
 import CYAML
 import Dispatch
@@ -146,12 +149,20 @@ func childPeakRSS(phase: Int, dir: String) -> Int {
     return Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
 }
 
+/// What `meshlint lint --format json` does: load (parallel), lint (graph, rules, suppressions,
+/// report order), render the JSON document.
+func wholeLint(_ dir: String, linter: Linter) throws -> (LintReport, String) {
+    let set = try ConfigSetLoader(options: LoadOptions(parallel: true)).load(paths: [dir])
+    let report = linter.lint(set)
+    return (report, OutputFormat.json.render(report))
+}
+
 /// The child side of `childPeakRSS`: runs one phase once and prints its peak RSS in bytes.
 func runPhaseForRSS(phase: Int, dir: String) throws -> Never {
     switch phase {
     case 0, 1: _ = BareScan.run(listConfigFiles(dir), parallel: phase == 1)
     case 2, 3: _ = try ConfigSetLoader(options: LoadOptions(parallel: phase == 3)).load(paths: [dir])
-    case 4: _ = try Linter().lint(ConfigSetLoader().load(paths: [dir]))
+    case 4: _ = try wholeLint(dir, linter: Linter())
     default: break
     }
     print(Clock.ownPeakRSS())
@@ -212,6 +223,12 @@ struct BenchOptions {
 }
 
 enum Bench {
+    /// The faults the generator injected into `dir` (nil when `dir` was not written by it).
+    static func injectedFaults(_ dir: String) -> [InjectedFault]? {
+        guard let text = readText(dir + "/" + marker), let config = GeneratorConfig(fingerprint: text) else { return nil }
+        return Generator(config: config).faults
+    }
+
     static func run(dir: String, options: BenchOptions) throws -> Int32 {
         let paths = listConfigFiles(dir)
         guard !paths.isEmpty else {
@@ -245,17 +262,29 @@ enum Bench {
         var phases = [
             PhaseResult(name: "libyaml bare scan, 1 thread"),
             PhaseResult(name: "libyaml bare scan, all cores"),
-            PhaseResult(name: "meshlint load, 1 thread"),
-            PhaseResult(name: "meshlint load, parallel"),
+            PhaseResult(name: "load, 1 thread"),
+            PhaseResult(name: "load, parallel"),
         ]
-        if options.lint { phases.append(PhaseResult(name: "meshlint lint (loaded set)")) }
+        // The whole lint and its steps (the steps of one run of it, then the graph and the
+        // rules measured apart on the same loaded set).
+        let whole = phases.count
+        if options.lint {
+            phases += [PhaseResult(name: "WHOLE LINT (lint --format json)"),
+                       PhaseResult(name: "  load, parallel"),
+                       PhaseResult(name: "  lint (graph+rules+report)"),
+                       PhaseResult(name: "    graph (MeshGraph)"),
+                       PhaseResult(name: "    rules (all, parallel)"),
+                       PhaseResult(name: "  JSON render")]
+        }
         let loader1 = ConfigSetLoader(options: LoadOptions(parallel: false))
         let loaderN = ConfigSetLoader(options: LoadOptions(parallel: true))
         let linter = try Linter()
-        var findings = 0
+        let active = linter.rules.compactMap { r in linter.descriptor(for: r).map { (rule: r, descriptor: $0) } }
+        var findings: [Finding] = []
+        var jsonBytes = 0
 
         for _ in 0..<options.repeats {
-            for i in phases.indices {
+            for i in phases.indices where i <= whole {
                 var sample: Sample
                 switch i {
                 case 0: (_, sample) = Clock.measure { BareScan.run(paths, parallel: false) }
@@ -271,48 +300,97 @@ enum Bench {
                     precondition(set!.resources.count == resourceCount)
                     set = nil
                 default:
-                    let set = try loaderN.load(paths: [dir])
-                    let report: LintReport
-                    (report, sample) = Clock.measure { linter.lint(set) }
-                    findings = report.findings.count
+                    // The whole pipeline, timed as one and step by step.
+                    let c0 = Clock.cpu(), w0 = Clock.wall()
+                    let (set, s1) = try Clock.measure { try loaderN.load(paths: [dir]) }
+                    let (report, s2) = Clock.measure { linter.lint(set) }
+                    let (json, s3) = Clock.measure { OutputFormat.json.render(report) }
+                    sample = Sample(cpu: Clock.cpu() - c0, wall: Clock.wall() - w0)
+                    findings = report.findings
+                    jsonBytes = json.utf8.count
+                    phases[whole + 1].samples.append(s1)
+                    phases[whole + 2].samples.append(s2)
+                    phases[whole + 5].samples.append(s3)
+                    let (graph, s4) = Clock.measure { MeshGraph(set: set) }
+                    let (_, s5) = Clock.measure { RuleEngine.run(active, on: set, graph: graph) }
+                    phases[whole + 3].samples.append(s4)
+                    phases[whole + 4].samples.append(s5)
                 }
                 phases[i].samples.append(sample)
             }
         }
 
+        // Each rule alone, once, single-threaded: the longest one bounds the rule phase's wall time.
+        var ruleTimes: [(code: String, seconds: Double)] = []
+        if options.lint {
+            let set = try loaderN.load(paths: [dir])
+            let graph = MeshGraph(set: set)
+            for (rule, descriptor) in active {
+                let (_, s) = Clock.measure { rule.check(RuleContext(set: set, graph: graph, rule: descriptor)) }
+                ruleTimes.append((rule.code, s.cpu))
+            }
+            ruleTimes.sort { $0.seconds > $1.seconds }
+        }
+
         // Peak RSS: ru_maxrss only grows, so each phase runs once more in a fresh child process.
         let idleRSS = childPeakRSS(phase: -1, dir: dir)
-        for i in phases.indices { phases[i].peakRSS = childPeakRSS(phase: i, dir: dir) }
+        for i in phases.indices where i <= whole { phases[i].peakRSS = childPeakRSS(phase: i, dir: dir) }
 
+        let bareCPU = max(phases[0].minCPU(), 1e-9), bareWall = max(phases[0].minWall(), 1e-9)
         func ms(_ s: Double) -> String { String(format: "%8.1f", s * 1000) }
-        func mb(_ b: Int) -> String { String(format: "%7.0f", Double(b) / 1_048_576) }
-        let header = "  phase                            CPU min   CPU med  wall min  wall med   MB/s CPU  peak RSS"
+        let header = "  phase                             CPU min  CPU med wall min wall med  CPU/scan wall/scan  us/res  peak RSS"
         print(header)
         print("  " + String(repeating: "-", count: header.count - 2))
-        for p in phases {
-            let name = p.name.padding(toLength: 30, withPad: " ", startingAt: 0)
-            let rate = String(format: "%9.1f", Double(totalBytes) / 1e6 / max(p.minCPU(), 1e-9))
-            print("  \(name) \(ms(p.minCPU())) \(ms(p.medianCPU())) \(ms(p.minWall())) \(ms(p.medianWall()))  \(rate) \(mb(p.peakRSS)) MB")
+        for (i, p) in phases.enumerated() {
+            let name = p.name.padding(toLength: 31, withPad: " ", startingAt: 0)
+            let perResource = String(format: "%7.1f", p.minCPU() / Double(max(resourceCount, 1)) * 1e6)
+            let rss = i <= whole ? String(format: "%6.0f MB", Double(p.peakRSS) / 1_048_576) : ""
+            print("  \(name) \(ms(p.minCPU())) \(ms(p.medianCPU())) \(ms(p.minWall())) \(ms(p.medianWall()))"
+                  + String(format: "  %7.2fx  %7.2fx", p.minCPU() / bareCPU, p.minWall() / bareWall)
+                  + " \(perResource)  \(rss)")
         }
-        print("  (times in ms; CPU = user+sys of all threads; MB/s over the set's bytes at min CPU;")
-        print(String(format: "   peak RSS = VmHWM of a fresh process running the phase once; idle process: %.0f MB;", Double(idleRSS) / 1_048_576))
-        print("   the lint phase's process loads the set first)")
-        if options.lint { print("  lint: \(findings) findings") }
-
-        let ratio1 = phases[2].minCPU() / max(phases[0].minCPU(), 1e-9)
-        let ratio1m = phases[2].medianCPU() / max(phases[0].medianCPU(), 1e-9)
-        let ratioN = phases[3].minCPU() / max(phases[1].minCPU(), 1e-9)
-        let ratioNm = phases[3].medianCPU() / max(phases[1].medianCPU(), 1e-9)
+        print("  (times in ms, min and median of the repetitions; CPU = user+sys of all threads; ratios = min")
+        print("   over the min of the 1-thread bare scan, CPU to CPU and wall to wall; us/res = CPU per resource;")
+        print(String(format: "   peak RSS = VmHWM of a fresh process running the phase once; idle process: %.0f MB)",
+                     Double(idleRSS) / 1_048_576))
         print("")
-        print(String(format: "  load / bare scan, CPU time, 1 thread:  %.2fx (min)  %.2fx (median)   target <= 1.5x", ratio1, ratio1m))
-        print(String(format: "  load / bare scan, CPU time, parallel:  %.2fx (min)  %.2fx (median)", ratioN, ratioNm))
-        print(String(format: "  load / bare scan, wall time, parallel: %.2fx (min)", phases[3].minWall() / max(phases[1].minWall(), 1e-9)))
-        if options.lint {
-            print(String(format: "  lint / load (parallel), CPU time:       %.2fx (min)", phases[4].minCPU() / max(phases[3].minCPU(), 1e-9)))
+        print(String(format: "  load / bare scan, CPU, 1 thread: %.2fx (min) %.2fx (median)",
+                     phases[2].minCPU() / bareCPU, phases[2].medianCPU() / max(phases[0].medianCPU(), 1e-9)))
+        guard options.lint else { return 0 }
+        let p = phases[whole]
+        print(String(format: "  WHOLE LINT / bare scan (1 thread): CPU %.2fx (target <= 2.0x at 100x200), wall %.2fx (target <= 1.0x)",
+                     p.minCPU() / bareCPU, p.minWall() / bareWall))
+        print(String(format: "  peak RSS of the whole lint: %.0f MB = %.1fx the input (target <= 3x at 1000x20)",
+                     Double(p.peakRSS) / 1_048_576, Double(p.peakRSS) / Double(max(totalBytes, 1))))
+        print(String(format: "  CPU per resource: %.1f us (bare scan %.1f us); JSON output %.1f KB",
+                     p.minCPU() / Double(max(resourceCount, 1)) * 1e6, bareCPU / Double(max(resourceCount, 1)) * 1e6,
+                     Double(jsonBytes) / 1e3))
+        let ruleTotal = ruleTimes.reduce(0) { $0 + $1.seconds }
+        print("  rules alone, 1 thread, once, CPU (sum \(ms(ruleTotal).trimmingCharacters(in: .whitespaces)) ms), longest first: "
+              + ruleTimes.prefix(6).map { String(format: "%@ %.1f ms", $0.code, $0.seconds * 1000) }.joined(separator: ", "))
+
+        // The findings must be exactly the injected faults.
+        print("")
+        guard let faults = injectedFaults(dir) else {
+            print("  findings: \(findings.count) (not a generated set: nothing to check them against)")
+            return 0
         }
-        print(String(format: "  peak RSS, parallel load: %.0f MB (%.1fx the set's size); this process (ru_maxrss): %.0f MB",
-                     Double(phases[3].peakRSS) / 1_048_576, Double(phases[3].peakRSS) / Double(max(totalBytes, 1)),
-                     Double(Clock.maxRSS()) / 1_048_576))
-        return 0
+        var missing: [InjectedFault] = []
+        var rest = findings
+        for f in faults {
+            if let k = rest.firstIndex(where: { $0.rule == f.rule && $0.cluster == f.cluster && $0.file == f.file }) {
+                rest.remove(at: k)
+            } else {
+                missing.append(f)
+            }
+        }
+        if missing.isEmpty && rest.isEmpty {
+            print("  findings: exactly the \(faults.count) injected faults (\(faults.map(\.rule).joined(separator: ", ")))")
+            return 0
+        }
+        for f in missing { print("  MISSING: \(f.rule) \(f.cluster) \(f.file): \(f.what)") }
+        for f in rest.prefix(20) { print("  UNEXPECTED: \(f.rule) \(f.cluster ?? "-") \(f.file):\(f.line):\(f.column): \(f.message)") }
+        if rest.count > 20 { print("  ... and \(rest.count - 20) more unexpected findings") }
+        return 1
     }
 }

@@ -1,14 +1,15 @@
-// A deterministic generator for a large, realistic multicluster config set.
+// A deterministic generator for large, realistic multicluster config sets.
 //
-// The set has one directory per cluster (replicated control planes over several networks, the
-// shape of a big production mesh): namespaces, the Istio install (IstioOperator, cacerts with
-// PEM blocks, a CoreDNS Corefile forwarding `.global`, east-west gateways, remote secrets with
-// kubeconfig block scalars for every other cluster) and application manifests (Services,
-// ServiceAccounts, Deployments with containers/env/probes, ConfigMaps, DestinationRules,
-// VirtualServices, ServiceEntries for `.global` hosts and external APIs, ingress Gateways),
-// packed into multi-document files of 20–200 documents the way `helm template` or
-// kustomize output is committed. Everything derives from one seed: the same arguments always
-// give byte-identical files.
+// The mesh is multi-primary on several networks (Istio 1.22 installed with istioctl), the shape
+// of a big production fleet: one directory per cluster with its namespaces, Cluster API
+// definition (pod/service CIDRs), IstioOperator, east-west gateway and cross-network Gateway,
+// plug-in CAs under one root, a remote secret for every other cluster (full mesh: n x (n-1)
+// secrets with kubeconfigs), and application manifests (Services, ServiceAccounts, Deployments
+// with containers/env/probes, ConfigMaps, DestinationRules, VirtualServices, egress
+// ServiceEntries, ingress Gateways) packed into multi-document files of 20-200 documents the way
+// `helm template` or kustomize output is committed. The set is consistent except for the
+// injected faults (`Generator.faults`), each of which must give exactly one finding.
+// Everything derives from one seed: the same arguments always give byte-identical files.
 
 #if canImport(Glibc)
 import Glibc
@@ -40,14 +41,25 @@ struct SplitMix64 {
 
 /// Parameters of a generated set.
 struct GeneratorConfig: Equatable {
-    var resources = 60_000
-    var clusters = 40
+    /// Clusters in the mesh (every one a primary holding a remote secret for every other one).
+    var clusters = 10
+    /// Applications per cluster (each a Service, a ServiceAccount, usually a Deployment, and
+    /// sometimes a ConfigMap, DestinationRule, VirtualService, egress ServiceEntry, Gateway).
+    var services = 100
+    /// Bytes of credentials in each embedded kubeconfig (certificate-authority-data + token).
+    var secretBytes = 1400
+    /// Whether to inject the faults listed by `Generator.faults` (they need at least 8 clusters).
+    var faults = true
     var seed: UInt64 = 20_240_601
 
     /// Bumped whenever the generator's output changes, so `generate-and-run` regenerates.
-    static let version = 2
+    static let version = 3
+    static let maxClusters = 1024
 
-    var fingerprint: String { "meshlint-bench v\(Self.version) resources=\(resources) clusters=\(clusters) seed=\(seed)\n" }
+    var fingerprint: String {
+        "meshlint-bench v\(Self.version) clusters=\(clusters) services=\(services) secret-bytes=\(secretBytes)"
+            + " faults=\(faults) seed=\(seed)\n"
+    }
 }
 
 /// What was written.
@@ -55,6 +67,14 @@ struct GeneratorSummary {
     var files = 0
     var documents = 0
     var bytes = 0
+}
+
+/// A fault the generator put into an otherwise consistent mesh, and the one finding it must cause.
+struct InjectedFault: Equatable {
+    let rule: String
+    let cluster: String
+    let file: String
+    let what: String
 }
 
 /// Appends YAML text to a byte buffer.
@@ -93,20 +113,6 @@ private func randomText(_ rng: inout SplitMix64, count: Int, alphabet: [UInt8]) 
     return String(decoding: out, as: UTF8.self)
 }
 
-private func pemLines(_ rng: inout SplitMix64, label: String, bytes: Int) -> [String] {
-    var lines = ["-----BEGIN \(label)-----"]
-    var left = (bytes * 4 + 2) / 3
-    while left > 0 {
-        let n = min(64, left)
-        var l = randomText(&rng, count: n, alphabet: base64Alphabet)
-        left -= n
-        if left == 0 && n % 4 != 0 { l += String(repeating: "=", count: 4 - n % 4) }
-        lines.append(l)
-    }
-    lines.append("-----END \(label)-----")
-    return lines
-}
-
 private let regions = ["use1", "use2", "usw2", "euw1", "euw2", "euc1", "apse1", "apse2", "apne1", "sae1",
                        "cac1", "euw3", "aps1", "afs1", "mes1", "usw1"]
 private let appWords = ["cart", "checkout", "catalog", "payments", "orders", "inventory", "search", "reviews",
@@ -123,6 +129,8 @@ private let envNames = ["LOG_LEVEL", "LOG_FORMAT", "HTTP_PORT", "GRPC_PORT", "OT
                         "OTEL_SERVICE_NAME", "DB_HOST", "DB_PORT", "DB_NAME", "CACHE_URL", "FEATURE_FLAGS",
                         "REGION", "CLUSTER_NAME", "MAX_CONNECTIONS", "REQUEST_TIMEOUT", "JAVA_OPTS", "GOMAXPROCS",
                         "UPSTREAM_URL", "RETRY_BUDGET", "SAMPLE_RATE"]
+private let istioTag = "1.22.3"
+private let meshID = "mesh-prod"
 
 /// One cluster of the generated mesh.
 struct GenCluster {
@@ -133,10 +141,9 @@ struct GenCluster {
     let podCIDR: String
     let serviceCIDR: String
     let gatewayAddress: String
-    let dnsIP: String
 }
 
-/// One application of the mesh-wide catalogue; each cluster runs a subset.
+/// One application of the mesh-wide catalogue; every cluster defines its Service, some run it.
 struct GenApp {
     let name: String
     let namespace: String
@@ -149,6 +156,12 @@ struct GenApp {
     let homeCluster: Int
 }
 
+/// Generates a multi-primary, multi-network mesh (Istio 1.22, istioctl installs): every cluster
+/// has its IstioOperator (clusterName, network, meshID), an east-west gateway with the
+/// cross-network Gateway on 15443 (AUTO_PASSTHROUGH), plug-in CAs under one root, its Cluster API
+/// definition with unique pod and service CIDRs, a remote secret for every other cluster, and
+/// `services` applications. Clusters come in groups of four per network. Everything is consistent
+/// except the injected `faults`, so the lint must report exactly one finding for each.
 struct Generator {
     let config: GeneratorConfig
     let clusters: [GenCluster]
@@ -158,15 +171,17 @@ struct Generator {
         self.config = config
         var cs: [GenCluster] = []
         for i in 0..<config.clusters {
-            let region = regions[i / 4 % regions.count]
+            let group = i / 4
+            let region = regions[group % regions.count]
+            let generation = group / regions.count
+            let site = region + (generation > 0 ? "-\(generation)" : "")
             let zone = ["a", "b", "c", "d"][i % 4]
-            let generation = i / (4 * regions.count)
-            let name = "prod-\(region)-\(zone)" + (generation > 0 ? "\(generation)" : "")
-            cs.append(GenCluster(index: i, name: name, region: region, network: "net-\(region)",
-                                 podCIDR: "10.\(i % 256).0.0/16",
-                                 serviceCIDR: "172.\(16 + i / 16 % 16).\(i % 16 * 16).0/20",
-                                 gatewayAddress: "203.0.\(113 + i / 250 % 10).\(i % 250 + 1)",
-                                 dnsIP: "172.\(16 + i / 16 % 16).\(i % 16 * 16).10"))
+            // Pods: /18s of 10.0.0.0/8; services: /22s of 172.16.0.0/12 (1,024 of each); east-west
+            // gateways: 198.18.0.0/15 (the benchmarking range).
+            cs.append(GenCluster(index: i, name: "prod-\(site)-\(zone)", region: region, network: "net-\(site)",
+                                 podCIDR: "10.\(i / 4).\(i % 4 * 64).0/18",
+                                 serviceCIDR: "172.\(16 + i / 64).\(i % 64 * 4).0/22",
+                                 gatewayAddress: "198.\(18 + i / 250 / 256).\(i / 250 % 256).\(i % 250 + 1)"))
         }
         clusters = cs
         var ns: [String] = []
@@ -182,51 +197,105 @@ struct Generator {
         let name = k < appWords.count ? word : "\(word)-\(k / appWords.count)"
         let ns = namespaces[rng.below(namespaces.count)]
         let grpc = rng.chance(0.3)
+        let dr = rng.chance(0.5)
         return GenApp(name: name, namespace: ns, port: grpc ? 9090 : [8080, 8000, 3000, 5000, 80][rng.below(5)],
-                      grpc: grpc, versions: rng.int(1...3), hasDestinationRule: rng.chance(0.5),
-                      hasVirtualService: rng.chance(0.35),
+                      grpc: grpc, versions: rng.int(1...3), hasDestinationRule: dr,
+                      hasVirtualService: dr && rng.chance(0.6),
                       external: rng.chance(0.15) ? externalHosts[rng.below(externalHosts.count)] : nil,
                       homeCluster: rng.below(config.clusters))
+    }
+
+    // MARK: - Faults
+
+    private var faultsOn: Bool { config.faults && config.clusters >= 8 }
+    /// Cluster 1's pod CIDR carved out of cluster 0's (same network).
+    private var podOverlap: Int? { faultsOn ? 1 : nil }
+    /// Cluster 2's secret for cluster 3 without the `istio/multiCluster` label.
+    private var unlabelled: (Int, Int)? { faultsOn ? (2, 3) : nil }
+    /// Cluster 5's istio-system namespace labelled with a misspelt network.
+    private var namespaceNetworkTypo: Int? { faultsOn ? 5 : nil }
+    /// Cluster 6's secret for cluster 7 points at a loopback API server.
+    private var loopbackServer: (Int, Int)? { faultsOn ? (6, 7) : nil }
+    /// The last cluster's clusterName misspelt (the others' secrets call it by its name).
+    private var clusterNameTypo: Int? { faultsOn ? config.clusters - 1 : nil }
+
+    private func misspelt(_ s: String) -> String {
+        var b = Array(s.utf8)
+        if b.count >= 3 { b.swapAt(b.count - 2, b.count - 3) }
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// The faults this set holds, with the finding each must cause.
+    var faults: [InjectedFault] {
+        guard faultsOn else { return [] }
+        let n = clusters.map(\.name)
+        return [
+            InjectedFault(rule: "MC101", cluster: n[1], file: "\(n[1])/cluster-api.yaml",
+                          what: "pod CIDR 10.0.32.0/19 inside \(n[0])'s 10.0.0.0/18 on the same network"),
+            InjectedFault(rule: "MC201", cluster: n[2], file: "\(n[2])/remote-secrets.yaml",
+                          what: "remote secret for \(n[3]) without the istio/multiCluster label"),
+            InjectedFault(rule: "MC204", cluster: n[6], file: "\(n[6])/remote-secrets.yaml",
+                          what: "remote secret for \(n[7]) with a loopback API server"),
+            InjectedFault(rule: "MC301", cluster: n[config.clusters - 1],
+                          file: "\(n[config.clusters - 1])/istio-operator.yaml",
+                          what: "clusterName \(misspelt(n[config.clusters - 1])) while the others call it \(n[config.clusters - 1])"),
+            InjectedFault(rule: "MC302", cluster: n[5], file: "\(n[5])/namespaces.yaml",
+                          what: "istio-system labelled with network \(misspelt(clusters[5].network))"),
+        ]
     }
 
     /// Writes the set under `dir` (which must exist and be empty or a previous generator output).
     func write(to dir: String) throws -> GeneratorSummary {
         var summary = GeneratorSummary()
-        let perCluster = max(config.resources / max(config.clusters, 1), 1)
+        // Each cluster's API server CA and istio-reader token, the same in every secret for it.
+        var credentials: [(ca: String, token: String)] = []
+        for c in clusters {
+            var rng = SplitMix64(seed: config.seed ^ 0x5EC2E7 &+ UInt64(c.index) &* 0x9E3779B97F4A7C15)
+            let ca = max(config.secretBytes * 3 / 5, 4) / 4 * 4
+            let rest = max(config.secretBytes - ca - 40, 30)
+            let token = "eyJhbGciOiJSUzI1NiIsImtpZCI6I" + randomText(&rng, count: 11, alphabet: base64URLAlphabet)
+                + "." + randomText(&rng, count: rest * 5 / 9, alphabet: base64URLAlphabet)
+                + "." + randomText(&rng, count: rest * 4 / 9, alphabet: base64URLAlphabet)
+            credentials.append((randomText(&rng, count: ca, alphabet: base64Alphabet), token))
+        }
         for c in clusters {
             let cdir = dir + "/" + c.name
             try makeDirectory(cdir)
             var rng = SplitMix64(seed: config.seed &+ UInt64(c.index) &* 0x9E3779B97F4A7C15)
-            var budget = perCluster
-            var fileNo = 0
             func flush(_ e: inout Emitter, _ name: String) throws {
                 guard e.documents > 0 else { return }
                 try writeFile(cdir + "/" + name, e.bytes)
                 summary.files += 1
                 summary.documents += e.documents
                 summary.bytes += e.bytes.count
-                budget -= e.documents
                 e = Emitter()
             }
             var e = Emitter()
             namespacesFile(&e, c, &rng)
-            try flush(&e, "00-namespaces.yaml")
-            istioSystemFile(&e, c, &rng)
-            try flush(&e, "10-istio-system.yaml")
-            // Applications: walk the catalogue; each cluster runs most apps, deployed in some.
+            try flush(&e, "namespaces.yaml")
+            clusterAPIFile(&e, c)
+            try flush(&e, "cluster-api.yaml")
+            istioOperatorFile(&e, c)
+            try flush(&e, "istio-operator.yaml")
+            eastWestFile(&e, c)
+            try flush(&e, "eastwest-gateway.yaml")
+            cacertsFile(&e, c)
+            try flush(&e, "cacerts.yaml")
+            remoteSecretsFile(&e, c, credentials)
+            try flush(&e, "remote-secrets.yaml")
+            // Applications, in bundles of 20–200 documents (helm template / kustomize output).
             var k = 0
-            while budget > 0 {
+            var fileNo = 0
+            while k < config.services {
                 fileNo += 1
-                let target = min(rng.int(20...200), max(budget, 1))
+                let target = rng.int(20...200)
                 let anchors = rng.chance(0.08)
                 e.line("# Source: \(c.name) apps, bundle \(fileNo) (helm template / kustomize build output)")
-                while e.documents < target && budget - e.documents > 0 {
-                    let a = app(k)
+                while e.documents < target && k < config.services {
+                    appDocuments(&e, app(k), c, &rng, anchors: anchors)
                     k += 1
-                    if !rng.chance(0.8) { continue }
-                    appDocuments(&e, a, c, &rng, anchors: anchors, limit: target)
                 }
-                try flush(&e, "20-apps-\(String(format3: fileNo)).yaml")
+                try flush(&e, "apps-\(String(format3: fileNo)).yaml")
             }
         }
         return summary
@@ -236,6 +305,7 @@ struct Generator {
 
     func namespacesFile(_ e: inout Emitter, _ c: GenCluster, _ rng: inout SplitMix64) {
         e.line("# Namespaces of \(c.name); managed by the platform team")
+        let network = namespaceNetworkTypo == c.index ? misspelt(c.network) : c.network
         for ns in ["istio-system", "istio-ingress", "kube-system", "monitoring"] + namespaces {
             e.document()
             e.line("apiVersion: v1")
@@ -244,7 +314,7 @@ struct Generator {
             e.line("  name: \(ns)")
             e.line("  labels:")
             if ns == "istio-system" {
-                e.line("    topology.istio.io/network: \(c.network)")
+                e.line("    topology.istio.io/network: \(network)")
             } else if !ns.hasPrefix("kube") {
                 e.line("    istio-injection: enabled")
             }
@@ -257,9 +327,39 @@ struct Generator {
         }
     }
 
-    func istioSystemFile(_ e: inout Emitter, _ c: GenCluster, _ rng: inout SplitMix64) {
-        e.line("# Istio 1.6 replicated control plane for \(c.name) (\(c.network)); generated, do not edit")
-        e.document()
+    func clusterAPIFile(_ e: inout Emitter, _ c: GenCluster) {
+        let pod = podOverlap == c.index ? "10.0.32.0/19" : c.podCIDR
+        e.document("Cluster API definition of \(c.name) (management cluster: mgmt-global, namespace fleet)")
+        e.line("apiVersion: cluster.x-k8s.io/v1beta1")
+        e.line("kind: Cluster")
+        e.line("metadata:")
+        e.line("  name: \(c.name)")
+        e.line("  namespace: fleet")
+        e.line("  labels:")
+        e.line("    mesh: \(meshID)")
+        e.line("spec:")
+        e.line("  clusterNetwork:")
+        e.line("    pods:")
+        e.line("      cidrBlocks: [\"\(pod)\"]")
+        e.line("    services:")
+        e.line("      cidrBlocks: [\"\(c.serviceCIDR)\"]")
+        e.line("    serviceDomain: cluster.local")
+        e.line("  controlPlaneEndpoint:")
+        e.line("    host: api.\(c.name).k8s.example.com")
+        e.line("    port: 6443")
+        e.line("  controlPlaneRef:")
+        e.line("    apiVersion: controlplane.cluster.x-k8s.io/v1beta1")
+        e.line("    kind: KubeadmControlPlane")
+        e.line("    name: \(c.name)-control-plane")
+        e.line("  infrastructureRef:")
+        e.line("    apiVersion: infrastructure.cluster.x-k8s.io/v1beta2")
+        e.line("    kind: AWSCluster")
+        e.line("    name: \(c.name)")
+    }
+
+    func istioOperatorFile(_ e: inout Emitter, _ c: GenCluster) {
+        let clusterName = clusterNameTypo == c.index ? misspelt(c.name) : c.name
+        e.document("Istio \(istioTag) primary \(c.name) (\(c.network)); generated, do not edit")
         e.line("apiVersion: install.istio.io/v1alpha1")
         e.line("kind: IstioOperator")
         e.line("metadata:")
@@ -267,42 +367,103 @@ struct Generator {
         e.line("  namespace: istio-system")
         e.line("spec:")
         e.line("  profile: default")
-        e.line("  hub: docker.io/istio")
-        e.line("  tag: 1.6.14")
-        e.line("  addonComponents:")
-        e.line("    istiocoredns:")
-        e.line("      enabled: true")
-        e.line("  components:")
-        e.line("    ingressGateways:")
-        e.line("    - name: istio-ingressgateway")
-        e.line("      enabled: true")
-        e.line("      k8s:")
-        e.line("        hpaSpec: {minReplicas: 3, maxReplicas: 12}")
-        e.line("        resources:")
-        e.line("          requests: {cpu: 500m, memory: 512Mi}")
+        e.line("  tag: \(istioTag)")
         e.line("  meshConfig:")
+        e.line("    trustDomain: cluster.local")
         e.line("    accessLogFile: /dev/stdout")
-        e.line("    enableTracing: true")
         e.line("    defaultConfig:")
         e.line("      proxyMetadata:")
         e.line("        ISTIO_META_DNS_CAPTURE: \"true\"")
+        e.line("        ISTIO_META_DNS_AUTO_ALLOCATE: \"true\"")
+        e.line("  components:")
+        e.line("    pilot:")
+        e.line("      k8s:")
+        e.line("        hpaSpec: {minReplicas: 2, maxReplicas: 8}")
+        e.line("        resources:")
+        e.line("          requests: {cpu: 500m, memory: 2Gi}")
         e.line("  values:")
         e.line("    global:")
-        e.line("      meshID: mesh-prod")
+        e.line("      meshID: \(meshID)")
         e.line("      multiCluster:")
-        e.line("        enabled: true")
-        e.line("        clusterName: \(c.name)")
+        e.line("        clusterName: \(clusterName)")
         e.line("      network: \(c.network)")
-        e.line("      podDNSSearchNamespaces:")
-        e.line("      - global")
-        e.line("      - \"{{ valueOrDefault .DeploymentMeta.Namespace \\\"default\\\" }}.global\"")
-        e.line("      controlPlaneSecurityEnabled: true")
-        e.line("    gateways:")
-        e.line("      istio-egressgateway:")
-        e.line("        env:")
-        e.line("          ISTIO_META_REQUESTED_NETWORK_VIEW: external")
+    }
 
-        e.document("Intermediate CA of \(c.name), signed by the mesh root")
+    func eastWestFile(_ e: inout Emitter, _ c: GenCluster) {
+        e.document("samples/multicluster/gen-eastwest-gateway.sh --network \(c.network)")
+        e.line("apiVersion: install.istio.io/v1alpha1")
+        e.line("kind: IstioOperator")
+        e.line("metadata:")
+        e.line("  name: eastwest")
+        e.line("  namespace: istio-system")
+        e.line("spec:")
+        e.line("  revision: \"\"")
+        e.line("  profile: empty")
+        e.line("  components:")
+        e.line("    ingressGateways:")
+        e.line("      - name: istio-eastwestgateway")
+        e.line("        label:")
+        e.line("          istio: eastwestgateway")
+        e.line("          app: istio-eastwestgateway")
+        e.line("          topology.istio.io/network: \(c.network)")
+        e.line("        enabled: true")
+        e.line("        k8s:")
+        e.line("          env:")
+        e.line("            - name: ISTIO_META_REQUESTED_NETWORK_VIEW")
+        e.line("              value: \(c.network)")
+        e.line("          serviceAnnotations:")
+        e.line("            service.beta.kubernetes.io/aws-load-balancer-type: nlb")
+        e.line("          service:")
+        e.line("            loadBalancerIP: \(c.gatewayAddress)")
+        e.line("            ports:")
+        for (n, p) in [("status-port", 15021), ("tls", 15443), ("tls-istiod", 15012), ("tls-webhook", 15017)] {
+            e.line("              - name: \(n)")
+            e.line("                port: \(p)")
+            e.line("                targetPort: \(p)")
+        }
+        e.line("  values:")
+        e.line("    gateways:")
+        e.line("      istio-ingressgateway:")
+        e.line("        injectionTemplate: gateway")
+        e.line("    global:")
+        e.line("      network: \(c.network)")
+
+        e.document("samples/multicluster/expose-services.yaml")
+        e.line("apiVersion: networking.istio.io/v1")
+        e.line("kind: Gateway")
+        e.line("metadata:")
+        e.line("  name: cross-network-gateway")
+        e.line("  namespace: istio-system")
+        e.line("spec:")
+        e.line("  selector:")
+        e.line("    istio: eastwestgateway")
+        e.line("  servers:")
+        e.line("    - port:")
+        e.line("        number: 15443")
+        e.line("        name: tls")
+        e.line("        protocol: TLS")
+        e.line("      tls:")
+        e.line("        mode: AUTO_PASSTHROUGH")
+        e.line("      hosts:")
+        e.line("        - \"*.local\"")
+
+        e.document("Mesh-wide strict mTLS")
+        e.line("apiVersion: security.istio.io/v1")
+        e.line("kind: PeerAuthentication")
+        e.line("metadata:")
+        e.line("  name: default")
+        e.line("  namespace: istio-system")
+        e.line("spec:")
+        e.line("  mtls:")
+        e.line("    mode: STRICT")
+    }
+
+    func cacertsFile(_ e: inout Emitter, _ c: GenCluster) {
+        let pki = BenchPKI.intermediates[c.index % BenchPKI.intermediates.count]
+        let root = BenchPKI.rootCert.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let cert = pki.cert.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let key = pki.key.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        e.document("Intermediate CA (EC P-256), signed by the mesh root")
         e.line("apiVersion: v1")
         e.line("kind: Secret")
         e.line("metadata:")
@@ -310,121 +471,39 @@ struct Generator {
         e.line("  namespace: istio-system")
         e.line("type: Opaque")
         e.line("stringData:")
-        for (key, label, size) in [("ca-cert.pem", "CERTIFICATE", 500), ("ca-key.pem", "PRIVATE KEY", 138),
-                                   ("root-cert.pem", "CERTIFICATE", 460), ("cert-chain.pem", "CERTIFICATE", 960)] {
-            e.line("  \(key): |")
-            e.block(pemLines(&rng, label: label, bytes: size), indent: 4)
+        for (name, lines) in [("ca-cert.pem", cert), ("ca-key.pem", key), ("cert-chain.pem", cert + root),
+                              ("root-cert.pem", root)] {
+            e.line("  \(name): |")
+            e.block(lines, indent: 4)
         }
+    }
 
-        e.document("CoreDNS forwards *.global to istiocoredns")
-        e.line("apiVersion: v1")
-        e.line("kind: ConfigMap")
-        e.line("metadata:")
-        e.line("  name: coredns")
-        e.line("  namespace: kube-system")
-        e.line("data:")
-        e.line("  Corefile: |")
-        e.block([
-            ".:53 {",
-            "    errors",
-            "    health {",
-            "       lameduck 5s",
-            "    }",
-            "    ready",
-            "    kubernetes cluster.local in-addr.arpa ip6.arpa {",
-            "       pods insecure",
-            "       fallthrough in-addr.arpa ip6.arpa",
-            "       ttl 30",
-            "    }",
-            "    prometheus :9153",
-            "    forward . /etc/resolv.conf {",
-            "       max_concurrent 1000",
-            "    }",
-            "    cache 30",
-            "    loop",
-            "    reload",
-            "    loadbalance",
-            "}",
-            "global:53 {",
-            "    errors",
-            "    cache 30",
-            "    forward . \(c.dnsIP):53",
-            "}",
-        ], indent: 4)
-
-        e.document()
-        e.line("apiVersion: networking.istio.io/v1alpha3")
-        e.line("kind: Gateway")
-        e.line("metadata:")
-        e.line("  name: istio-multicluster-ingressgateway")
-        e.line("  namespace: istio-system")
-        e.line("spec:")
-        e.line("  selector:")
-        e.line("    istio: ingressgateway")
-        e.line("  servers:")
-        e.line("  - hosts:")
-        e.line("    - \"*.global\"")
-        e.line("    port:")
-        e.line("      name: tls")
-        e.line("      number: 15443")
-        e.line("      protocol: TLS")
-        e.line("    tls:")
-        e.line("      mode: AUTO_PASSTHROUGH")
-
-        e.document()
-        e.line("apiVersion: networking.istio.io/v1alpha3")
-        e.line("kind: DestinationRule")
-        e.line("metadata:")
-        e.line("  name: istio-multicluster-destinationrule")
-        e.line("  namespace: istio-system")
-        e.line("spec:")
-        e.line("  host: \"*.global\"")
-        e.line("  trafficPolicy:")
-        e.line("    tls:")
-        e.line("      mode: ISTIO_MUTUAL")
-
-        e.document()
-        e.line("apiVersion: v1")
-        e.line("kind: Service")
-        e.line("metadata:")
-        e.line("  name: istio-ingressgateway")
-        e.line("  namespace: istio-system")
-        e.line("  labels: {app: istio-ingressgateway, istio: ingressgateway}")
-        e.line("  annotations:")
-        e.line("    service.beta.kubernetes.io/aws-load-balancer-type: nlb")
-        e.line("spec:")
-        e.line("  type: LoadBalancer")
-        e.line("  loadBalancerIP: \(c.gatewayAddress)")
-        e.line("  selector:")
-        e.line("    app: istio-ingressgateway")
-        e.line("  ports:")
-        for (n, p) in [("status-port", 15021), ("http2", 80), ("https", 443), ("tls", 15443)] {
-            e.line("  - name: \(n)")
-            e.line("    port: \(p)")
-            e.line("    targetPort: \(p == 80 ? 8080 : p == 443 ? 8443 : p)")
-        }
-
-        // Remote secrets: a kubeconfig for every other cluster.
+    func remoteSecretsFile(_ e: inout Emitter, _ c: GenCluster, _ credentials: [(ca: String, token: String)]) {
+        e.line("# Remote secrets for the \(clusters.count - 1) other primaries (istioctl create-remote-secret)")
         for o in clusters where o.index != c.index {
-            e.document("remote secret for \(o.name); istioctl x create-remote-secret")
+            let labelled = unlabelled.map { $0 != (c.index, o.index) } ?? true
+            let server = loopbackServer.map { $0 == (c.index, o.index) } ?? false
+                ? "https://127.0.0.1:6443" : "https://api.\(o.name).k8s.example.com:6443"
+            e.document("This file is autogenerated, do not edit.")
             e.line("apiVersion: v1")
             e.line("kind: Secret")
             e.line("metadata:")
             e.line("  annotations:")
             e.line("    networking.istio.io/cluster: \(o.name)")
-            e.line("  labels:")
-            e.line("    istio/multiCluster: \"true\"")
+            if labelled {
+                e.line("  labels:")
+                e.line("    istio/multiCluster: \"true\"")
+            }
             e.line("  name: istio-remote-secret-\(o.name)")
             e.line("  namespace: istio-system")
-            e.line("type: Opaque")
             e.line("stringData:")
             e.line("  \(o.name): |")
             e.block([
                 "apiVersion: v1",
                 "clusters:",
                 "- cluster:",
-                "    certificate-authority-data: " + randomText(&rng, count: 1040, alphabet: base64Alphabet) + "=",
-                "    server: https://api.\(o.name).k8s.example.com:6443",
+                "    certificate-authority-data: " + credentials[o.index].ca,
+                "    server: \(server)",
                 "  name: \(o.name)",
                 "contexts:",
                 "- context:",
@@ -437,17 +516,14 @@ struct Generator {
                 "users:",
                 "- name: \(o.name)",
                 "  user:",
-                "    token: eyJhbGciOiJSUzI1NiIsImtpZCI6I" + randomText(&rng, count: 40, alphabet: base64URLAlphabet)
-                    + "." + randomText(&rng, count: 420, alphabet: base64URLAlphabet)
-                    + "." + randomText(&rng, count: 342, alphabet: base64URLAlphabet),
+                "    token: " + credentials[o.index].token,
             ], indent: 4)
         }
     }
 
-    /// The documents of one application in one cluster (stops early at `limit` documents).
-    func appDocuments(_ e: inout Emitter, _ a: GenApp, _ c: GenCluster, _ rng: inout SplitMix64,
-                      anchors: Bool, limit: Int) {
-        let deployed = a.homeCluster == c.index || rng.chance(0.22)
+    /// The documents of one application in one cluster.
+    func appDocuments(_ e: inout Emitter, _ a: GenApp, _ c: GenCluster, _ rng: inout SplitMix64, anchors: Bool) {
+        let deployed = a.homeCluster == c.index || rng.chance(0.6)
         let portName = a.grpc ? "grpc" : "http"
 
         e.document("Source: \(a.name)/templates/service.yaml")
@@ -466,7 +542,6 @@ struct Generator {
         e.line("  - name: \(portName)")
         e.line("    port: \(a.port)")
         e.line("    targetPort: \(a.port)")
-        if e.documents >= limit { return }
 
         e.document()
         e.line("apiVersion: v1")
@@ -474,11 +549,9 @@ struct Generator {
         e.line("metadata:")
         e.line("  name: \(a.name)")
         e.line("  namespace: \(a.namespace)")
-        if e.documents >= limit { return }
 
         if deployed {
             deployment(&e, a, c, &rng, anchors: anchors)
-            if e.documents >= limit { return }
             if rng.chance(0.45) {
                 e.document()
                 e.line("apiVersion: v1")
@@ -495,7 +568,6 @@ struct Generator {
                     "spring.application.name=\(a.name)",
                     "cluster=\(c.name)",
                 ], indent: 4)
-                if e.documents >= limit { return }
             }
         }
 
@@ -523,7 +595,6 @@ struct Generator {
                 e.line("    labels:")
                 e.line("      version: v\(v)")
             }
-            if e.documents >= limit { return }
         }
 
         if a.hasVirtualService {
@@ -552,35 +623,6 @@ struct Generator {
             e.line("      weight: 100")
             e.line("    timeout: \(rng.int(1...30))s")
             e.line("    retries: {attempts: 3, perTryTimeout: 2s, retryOn: \"5xx,reset,connect-failure\"}")
-            if e.documents >= limit { return }
-        }
-
-        if !deployed && rng.chance(0.55) {
-            // Reach the app in its home cluster through that cluster's gateway (Istio 1.6 .global).
-            let home = clusters[a.homeCluster]
-            e.document()
-            e.line("apiVersion: networking.istio.io/v1alpha3")
-            e.line("kind: ServiceEntry")
-            e.line("metadata:")
-            e.line("  name: \(a.name)-\(a.namespace)-global")
-            e.line("  namespace: \(a.namespace)")
-            e.line("spec:")
-            e.line("  hosts:")
-            e.line("  - \(a.name).\(a.namespace).global")
-            e.line("  location: MESH_INTERNAL")
-            e.line("  ports:")
-            e.line("  - name: \(portName)1")
-            e.line("    number: \(a.port)")
-            e.line("    protocol: \(a.grpc ? "GRPC" : "http")")
-            e.line("  resolution: DNS")
-            e.line("  addresses:")
-            e.line("  - 240.0.\(a.homeCluster % 250).\(rng.int(2...254))")
-            e.line("  endpoints:")
-            e.line("  - address: \(home.gatewayAddress)")
-            e.line("    network: \(home.network)")
-            e.line("    ports:")
-            e.line("      \(portName)1: 15443 # Do not change this port value")
-            if e.documents >= limit { return }
         }
 
         if let host = a.external, deployed {
@@ -597,7 +639,6 @@ struct Generator {
             e.line("  ports:")
             e.line("  - {number: 443, name: https, protocol: TLS}")
             e.line("  resolution: DNS")
-            if e.documents >= limit { return }
         }
 
         if a.name.hasPrefix("frontend") || a.name.hasPrefix("graphql") {

@@ -1,9 +1,12 @@
 // meshlint-bench: generate a large realistic multicluster config set and measure how fast
 // meshlint loads and lints it, against a bare libyaml scan of the same bytes.
 //
-//   swift run -c release MeshLintBench generate DIR [--resources N] [--clusters C] [--seed S]
+//   swift run -c release MeshLintBench generate DIR [--clusters C] [--services S] [--secret-bytes B]
+//                                                    [--resources N] [--no-faults] [--seed S]
 //   swift run -c release MeshLintBench run DIR [--repeat K] [--no-lint]
 //   swift run -c release MeshLintBench generate-and-run DIR [generate and run options]
+//   swift run -c release MeshLintBench lint DIR      (the whole lint once, for profilers)
+//   swift run -c release MeshLintBench dump DIR
 
 #if canImport(Glibc)
 import Glibc
@@ -13,18 +16,28 @@ import Musl
 import Darwin
 #endif
 
+import MeshLint
+
 let usage = """
-usage: meshlint-bench generate DIR [--resources N] [--clusters C] [--seed S]
+usage: meshlint-bench generate DIR [--clusters C] [--services S] [--secret-bytes B] [--resources N]
+                                   [--no-faults] [--seed S]
        meshlint-bench run DIR [--repeat K] [--no-lint]
-       meshlint-bench generate-and-run DIR [--resources N] [--clusters C] [--seed S] [--repeat K] [--no-lint]
+       meshlint-bench generate-and-run DIR [generate options] [--repeat K] [--no-lint]
+       meshlint-bench lint DIR
        meshlint-bench dump DIR
 
-generate          writes a deterministic multicluster config set (default 60000 resources,
-                  40 clusters, about 27 MB) into DIR; DIR must be empty, new, or an earlier output
-run               times a bare libyaml scan, meshlint's load (1 thread and parallel) and the lint
+generate          writes a deterministic multi-primary, multi-network mesh into DIR (DIR must be
+                  empty, new, or an earlier output): C clusters (default 10, at most 1024) with
+                  full-mesh remote secrets (B bytes of credentials each, default 1400), S
+                  applications per cluster (default 100; --resources N asks for about N resources
+                  in all instead) and, with 8 clusters or more, five injected faults
+run               times a bare libyaml scan, meshlint's load (1 thread and parallel) and the whole
+                  lint (load + graph + rules + JSON render), and checks that the findings are
+                  exactly the injected faults (exit 1 otherwise)
 generate-and-run  both (the set is regenerated only when DIR holds another set)
+lint              the whole lint once, nothing else (to run under perf or valgrind)
 dump              prints everything the loader built for DIR (nodes, diagnostics, resources,
-                  findings): loader optimisations must not change it
+                  findings): optimisations must not change it
 
 """
 
@@ -52,6 +65,13 @@ struct Invocation {
             // Internal: one phase in a fresh process, for its peak RSS.
             do { try runPhaseForRSS(phase: phase, dir: arguments[2]) } catch { fail("\(error)") }
         }
+        if arguments.count == 2 && arguments[0] == "lint" {
+            do {
+                let (report, json) = try wholeLint(arguments[1], linter: Linter())
+                print("meshlint-bench: \(report.findings.count) findings, \(json.utf8.count) bytes of JSON")
+            } catch { fail("\(error)") }
+            exit(0)
+        }
         if arguments.count == 2 && arguments[0] == "dump" {
             do { try dumpSet(arguments[1]) } catch { fail("\(error)") }
             exit(0)
@@ -64,6 +84,7 @@ struct Invocation {
         inv.command = command
         let args = Array(arguments.dropFirst())
         var dir: String?
+        var resources: Int?
         var i = 0
         func value(_ flag: String) -> String {
             i += 1
@@ -77,8 +98,13 @@ struct Invocation {
         while i < args.count {
             let a = args[i]
             switch a {
-            case "--resources": inv.config.resources = positive(a)
-            case "--clusters": inv.config.clusters = positive(a, min: 2)
+            case "--resources": resources = positive(a)
+            case "--clusters":
+                inv.config.clusters = positive(a, min: 2)
+                if inv.config.clusters > GeneratorConfig.maxClusters { fail("--clusters is at most \(GeneratorConfig.maxClusters)") }
+            case "--services": inv.config.services = positive(a)
+            case "--secret-bytes": inv.config.secretBytes = positive(a, min: 64)
+            case "--no-faults": inv.config.faults = false
             case "--seed":
                 guard let s = UInt64(value(a)) else { fail("--seed needs an unsigned integer") }
                 inv.config.seed = s
@@ -92,6 +118,11 @@ struct Invocation {
             i += 1
         }
         guard let dir else { fail("missing DIR\n" + usage) }
+        if let resources {
+            // About 4.5 resources per application, plus the install and n-1 remote secrets per cluster.
+            let perCluster = resources / inv.config.clusters - (inv.config.clusters - 1) - 30
+            inv.config.services = max(1, perCluster * 2 / 9)
+        }
         inv.dir = dir
         return inv
     }
@@ -121,8 +152,8 @@ struct Invocation {
         switch summary {
         case .success(let s):
             do { try writeFile(markerPath, Array(config.fingerprint.utf8)) } catch { fail("\(error)") }
-            print(String(format: "meshlint-bench: wrote %d documents in %d files (%.1f MB, %d clusters) to %@ in %.1f s",
-                         s.documents, s.files, Double(s.bytes) / 1e6, config.clusters, dir, t.wall))
+            print(String(format: "meshlint-bench: wrote %d documents in %d files (%.1f MB, %d clusters x %d services) to %@ in %.1f s",
+                         s.documents, s.files, Double(s.bytes) / 1e6, config.clusters, config.services, dir, t.wall))
         case .failure(let e):
             fail("\(e)")
         }
@@ -139,6 +170,23 @@ struct Invocation {
             generate(reuse: true)
             do { exit(try Bench.run(dir: dir, options: options)) } catch { fail("\(error)") }
         }
+    }
+}
+
+extension GeneratorConfig {
+    /// The configuration a marker file records (nil for another version or a foreign file).
+    init?(fingerprint: String) {
+        var fields: [Substring: Substring] = [:]
+        for word in fingerprint.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            guard let eq = word.firstIndex(of: "=") else { continue }
+            fields[word[..<eq]] = word[word.index(after: eq)...]
+        }
+        guard fingerprint.hasPrefix("meshlint-bench v\(Self.version) "),
+              let c = fields["clusters"].flatMap({ Int($0) }), let s = fields["services"].flatMap({ Int($0) }),
+              let b = fields["secret-bytes"].flatMap({ Int($0) }), let f = fields["faults"].flatMap({ Bool(String($0)) }),
+              let seed = fields["seed"].flatMap({ UInt64($0) }) else { return nil }
+        self.init(clusters: c, services: s, secretBytes: b, faults: f, seed: seed)
+        guard self.fingerprint == fingerprint else { return nil }
     }
 }
 

@@ -72,6 +72,17 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     static func parseV4(_ text: String) -> Result<IPAddress, IPParseError> {
+        // Most texts that are not addresses are DNS names with more or fewer than four labels:
+        // count the dots on the bytes before splitting anything (on ASCII text, where a dot is
+        // always a character of its own).
+        var dots = 0, ascii = true
+        for c in text.utf8 {
+            if c == UInt8(ascii: ".") { dots += 1 } else if c >= 0x80 { ascii = false }
+        }
+        if ascii && dots != 3 {
+            let count = dots + 1
+            return .failure(IPParseError("'\(text)' has \(count) dot-separated part\(count == 1 ? "" : "s"); an IPv4 address has 4"))
+        }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else {
             return .failure(IPParseError("'\(text)' has \(parts.count) dot-separated part\(parts.count == 1 ? "" : "s"); an IPv4 address has 4"))

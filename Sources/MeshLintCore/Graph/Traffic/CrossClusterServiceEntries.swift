@@ -76,9 +76,18 @@ public struct CrossClusterServiceEntry: Sendable {
 
 enum CrossClusterServiceEntries {
     /// Reads the cross-cluster ServiceEntries of `cluster`.
-    static func read(cluster: Int, entries: [Resource], suffix: String, localAddresses: Set<String>,
+    static func read(cluster: Int, entries: [Resource], suffix: String, localAddresses makeLocal: () -> Set<String>,
                      addressOwners: [String: [GatewayAddress]]) -> [CrossClusterServiceEntry] {
         var out: [CrossClusterServiceEntry] = []
+        // The cluster's own names and addresses, built on first use (most clusters hold no
+        // cross-cluster ServiceEntry, and building it touches every Service).
+        var local: Set<String>?
+        func localAddresses() -> Set<String> {
+            if let local { return local }
+            let made = makeLocal()
+            local = made
+            return made
+        }
         for r in entries where r.kind == "ServiceEntry" {
             guard let spec = r.spec, spec["location"]?.text?.uppercased() == "MESH_INTERNAL" else { continue }
             var hosts: [CrossClusterHost] = []
@@ -95,7 +104,7 @@ enum CrossClusterServiceEntries {
                 endpoints.append(CrossClusterEndpoint(
                     index: i, node: e, address: addr, addressKey: e.keyNode("address"),
                     ports: e["ports"], portsKey: e.keyNode("ports"), network: e["network"]?.text,
-                    isLocal: localAddresses.contains(key), gatewayMatches: matches))
+                    isLocal: localAddresses().contains(key), gatewayMatches: matches))
             }
             let ports: [(name: String, number: Int?)] = (spec["ports"]?.items ?? []).compactMap { p in
                 guard let name = p["name"]?.text else { return nil }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The cross-cluster traffic view of a set, built once per run: what installs render (implied
 /// resources), DestinationRules with Istio's selection order, gateways and the addresses that
 /// reach them, cross-cluster (`.global`) ServiceEntries with the cluster each endpoint leads
@@ -39,61 +41,82 @@ public final class TrafficIndex: Sendable {
         let suffixes = facts.map(\.effectiveGlobalSuffix)
         self.globalSuffixes = suffixes
 
-        var gatewayServices: [[GatewayService]] = []
-        var owners: [String: [GatewayAddress]] = [:]
-        for c in 0..<n {
-            let svcs = GatewayReader.services(cluster: c, services: res("Service", c), installs: facts[c].installs)
-            gatewayServices.append(svcs)
+        // Per cluster, in parallel (each reads only its own cluster's resources): gateway
+        // Services and the addresses they own; then, once every cluster's addresses are known,
+        // servers, DestinationRules, cross-cluster ServiceEntries and DNS.
+        let gatewayServices = Self.perCluster(n) { c -> [GatewayService] in
+            GatewayReader.services(cluster: c, services: res("Service", c), installs: facts[c].installs)
+        }
+        let ownedAddresses = Self.perCluster(n) { c -> [GatewayAddress] in
             var seen = Set<String>()
+            var out: [GatewayAddress] = []
             func own(_ a: Located<String>, _ source: String) {
-                let key = a.value.lowercased()
-                guard seen.insert(key).inserted else { return }
-                owners[key, default: []].append(GatewayAddress(cluster: c, value: a, source: source))
+                guard seen.insert(a.value.lowercased()).inserted else { return }
+                out.append(GatewayAddress(cluster: c, value: a, source: source))
             }
             for a in set.clusters[c].declaration?.gatewayAddresses ?? [] { own(a, "meshlint.yaml gatewayAddresses") }
             for s in res("Service", c) {
                 for a in GatewayReader.externalAddresses(service: s) { own(a, "Service \(s.namespace)/\(s.name)") }
             }
-            for g in svcs where g.resource?.kind != "Service" {
+            for g in gatewayServices[c] where g.resource?.kind != "Service" {
                 for a in g.addresses { own(a, g.source) }
             }
+            return out
+        }
+        var owners: [String: [GatewayAddress]] = [:]
+        for addresses in ownedAddresses {
+            for a in addresses { owners[a.value.value.lowercased(), default: []].append(a) }
         }
         self.gatewayServices = gatewayServices
         self.addressOwners = owners
 
-        self.gatewayServers = (0..<n).map { c in
+        self.gatewayServers = Self.perCluster(n) { c in
             GatewayReader.servers(res("Gateway", c) + implied[c].map(\.resource).filter { $0.kind == "Gateway" })
         }
 
-        self.destinationRules = (0..<n).map { c in
+        self.destinationRules = Self.perCluster(n) { c in
             let root = Self.rootNamespace(facts[c])
             return DestinationRuleIndex(resources: res("DestinationRule", c) + implied[c].map(\.resource),
                                         implied: implied[c], rootNamespace: root, domain: facts[c].domain)
         }
 
-        self.crossClusterEntries = (0..<n).map { c in
-            var local = Set<String>()
-            for s in res("Service", c) {
-                let domain = facts[c].domain
-                for name in ["\(s.name).\(s.namespace).svc.\(domain)", "\(s.name).\(s.namespace).svc", "\(s.name).\(s.namespace)"] {
-                    local.insert(name.lowercased())
+        let addressOwners = owners
+        self.crossClusterEntries = Self.perCluster(n) { c in
+            CrossClusterServiceEntries.read(cluster: c, entries: res("ServiceEntry", c), suffix: suffixes[c], localAddresses: {
+                var local = Set<String>()
+                for s in res("Service", c) {
+                    let domain = facts[c].domain
+                    for name in ["\(s.name).\(s.namespace).svc.\(domain)", "\(s.name).\(s.namespace).svc", "\(s.name).\(s.namespace)"] {
+                        local.insert(name.lowercased())
+                    }
+                    if let ip = s.spec?["clusterIP"]?.text { local.insert(ip.lowercased()) }
+                    for a in GatewayReader.externalAddresses(service: s) { local.insert(a.value.lowercased()) }
                 }
-                if let ip = s.spec?["clusterIP"]?.text { local.insert(ip.lowercased()) }
-                for a in GatewayReader.externalAddresses(service: s) { local.insert(a.value.lowercased()) }
-            }
-            for g in gatewayServices[c] {
-                local.insert("\(g.name).\(g.namespace).svc.\(facts[c].domain)".lowercased())
-                for a in g.addresses { local.insert(a.value.lowercased()) }
-            }
-            for a in set.clusters[c].declaration?.gatewayAddresses ?? [] { local.insert(a.value.lowercased()) }
-            return CrossClusterServiceEntries.read(cluster: c, entries: res("ServiceEntry", c), suffix: suffixes[c],
-                                                   localAddresses: local, addressOwners: owners)
+                for g in gatewayServices[c] {
+                    local.insert("\(g.name).\(g.namespace).svc.\(facts[c].domain)".lowercased())
+                    for a in g.addresses { local.insert(a.value.lowercased()) }
+                }
+                for a in set.clusters[c].declaration?.gatewayAddresses ?? [] { local.insert(a.value.lowercased()) }
+                return local
+            }, addressOwners: addressOwners)
         }
 
-        self.dns = (0..<n).map { c in
+        self.dns = Self.perCluster(n) { c in
             ClusterDNSConfig.read(configMaps: res("ConfigMap", c), services: res("Service", c), istioNamespace: facts[c].istioNamespace)
         }
         self.meshNetworkGateways = (0..<n).map { c in MeshNetworkGateways.entries(cluster: c, meshNetworks: meshNetworks) }
+    }
+
+    /// `body(c)` for every cluster `c` in `0..<n`, in cluster order, run in parallel when there
+    /// are several clusters. `body` must read only shared immutable data.
+    static func perCluster<T>(_ n: Int, _ body: (Int) -> T) -> [T] {
+        guard n > 1 else { return (0..<n).map(body) }
+        let slots = PerClusterSlots<T>(n)
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: n) { c in slots.out[c] = body(c) }
+        }
+        return slots.out.map { $0! }
     }
 
     /// `meshConfig.rootNamespace` of the cluster's install, else its Istio namespace.
@@ -105,6 +128,12 @@ public final class TrafficIndex: Sendable {
         }
         return f.istioNamespace
     }
+}
+
+/// One result per cluster, each written by one thread of `TrafficIndex.perCluster`.
+private final class PerClusterSlots<T>: @unchecked Sendable {
+    var out: [T?]
+    init(_ n: Int) { out = Array(repeating: nil, count: n) }
 }
 
 extension MeshGraph {
