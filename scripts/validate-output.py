@@ -24,11 +24,24 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GITHUB_LINE = re.compile(r"^::(error|warning|notice) file=[^,:]+,line=[1-9][0-9]*,col=[1-9][0-9]*,title=MC[0-9]{3} [a-z0-9-]+::[^\r\n]*$")
 
 
-def load_validator(path):
+def closed(schema):
+    """The schema with every `additionalProperties: true` made false. The shipped schema accepts
+    unknown properties so that consumers never break on an added field; meshlint's own output is
+    checked against this closed copy, so every field it prints must be declared in the schema."""
+    if isinstance(schema, dict):
+        return {k: (False if k == "additionalProperties" and v is True else closed(v)) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [closed(v) for v in schema]
+    return schema
+
+
+def load_validator(path, strict=False):
     import jsonschema
 
     with open(path, encoding="utf-8") as f:
         schema = json.load(f)
+    if strict:
+        schema = closed(schema)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     checker = getattr(cls, "FORMAT_CHECKER", None) or jsonschema.FormatChecker()
@@ -59,7 +72,7 @@ def main():
         print("validate-output: the Python package jsonschema is missing (python3 -m pip install jsonschema)", file=sys.stderr)
         return 2
     meshlint = opts.meshlint or build_meshlint()
-    json_validator = load_validator(os.path.join(ROOT, "schema", "meshlint-output.schema.json"))
+    json_validator = load_validator(os.path.join(ROOT, "schema", "meshlint-output.schema.json"), strict=True)
     sarif_validator = load_validator(os.path.join(ROOT, "schema", "sarif-schema-2.1.0.json"))
 
     failures = []

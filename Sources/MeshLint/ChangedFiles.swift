@@ -36,3 +36,13 @@ public enum ChangedFiles {
         return out
     }
 }
+
+extension LintReport {
+    /// The report restricted to findings that `old` (the same set at an earlier revision) does
+    /// not have, by fingerprint and count (`--new-since REV`): an old fault whose file was only
+    /// edited is not reported again, and a deletion that breaks something is, because the
+    /// finding it causes has no fingerprint in `old`.
+    public func newSince(_ old: LintReport) -> LintReport {
+        Baseline(report: old).apply(to: self)
+    }
+}

@@ -66,6 +66,8 @@ public enum JSONReporter {
             ("file", .string(f.file)), ("line", .int(f.line)), ("column", .int(f.column)),
         ]
         pairs.append(("resource", f.resource.map(resource) ?? .null))
+        pairs.append(("fieldPath", .optional(f.fieldPath)))
+        pairs.append(("fingerprint", .string(Fingerprint.of(f))))
         pairs.append(("related", .array(f.related.map { r in
             .object([("cluster", .optional(r.cluster)), ("file", .string(r.file)), ("line", .int(r.line)),
                      ("column", .int(r.column)), ("message", .string(r.message))])
