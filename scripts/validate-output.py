@@ -20,6 +20,11 @@ import re
 import subprocess
 import sys
 
+try:  # an independent SARIF object model from PyPI, used when installed (.ci/run installs it)
+    import sarif_pydantic
+except ImportError:
+    sarif_pydantic = None
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GITHUB_LINE = re.compile(r"^::(error|warning|notice) file=[^,:]+,line=[1-9][0-9]*,col=[1-9][0-9]*,title=MC[0-9]{3} [a-z0-9-]+::[^\r\n]*$")
 
@@ -58,6 +63,35 @@ def build_meshlint():
 def run(meshlint, args):
     p = subprocess.run([meshlint, "lint", *args], cwd=ROOT, capture_output=True)
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+def sarif_link_problems(log):
+    """Every related location is embedded in its result's message as `[text](id)` (GitHub shows
+    only embedded ones), and every embedded id names a related location."""
+    problems = []
+    for i, r in enumerate(log["runs"][0]["results"]):
+        ids = {loc["id"] for loc in r.get("relatedLocations", [])}
+        linked = {int(m) for m in re.findall(r"(?<!\\)\]\((\d+)\)", r["message"]["text"])}
+        if ids != linked:
+            problems.append(f"result {i}: related location ids {sorted(ids)} but message links {sorted(linked)}")
+    return problems
+
+
+def step_summary_problems(meshlint, path, json_text):
+    """`--format github` with GITHUB_STEP_SUMMARY set appends one table row per finding."""
+    import tempfile
+    with tempfile.NamedTemporaryFile("r", suffix=".md") as summary:
+        env = dict(os.environ, GITHUB_STEP_SUMMARY=summary.name)
+        subprocess.run([meshlint, "lint", path, "--format", "github"], cwd=ROOT, capture_output=True, env=env)
+        text = summary.read()
+    try:
+        findings = len(json.loads(json_text)["findings"])
+    except (json.JSONDecodeError, KeyError):
+        return []
+    rows = [line for line in text.splitlines() if re.match(r"^\| (error|warning|info) \| MC[0-9]{3} ", line)]
+    if not text.startswith("### meshlint: "):
+        return [f"job summary has no heading: {text[:80]!r}"]
+    return [] if len(rows) == findings else [f"job summary has {len(rows)} rows for {findings} findings"]
 
 
 def main():
@@ -108,6 +142,13 @@ def main():
         sarif = validate(f"{path} sarif", sarif_validator, outputs["sarif"])
         if sarif:
             results += len(sarif["runs"][0]["results"])
+            failures += [f"{path} sarif: {p}" for p in sarif_link_problems(sarif)]
+            if sarif_pydantic:
+                try:
+                    sarif_pydantic.Sarif.model_validate(sarif)
+                except Exception as e:  # noqa: BLE001 - any parse error is a failure
+                    failures.append(f"{path} sarif: sarif-pydantic rejects it: {str(e)[:300]}")
+        failures += [f"{path} github: {p}" for p in step_summary_problems(meshlint, path, outputs["json"])]
         for line in outputs["github"].splitlines():
             if not GITHUB_LINE.match(line):
                 failures.append(f"{path} github: malformed workflow command: {line[:160]}")

@@ -133,6 +133,9 @@ struct Lint: ParsableCommand {
         // pre-commit modes name files relative to the repository, as pre-commit passes them.
         let fromWorkingDirectory = onlyChangedGiven || newSince != nil
         print(format.output.render(report, color: useColor, fromWorkingDirectory: fromWorkingDirectory), terminator: "")
+        if format == .github, let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+            appendStepSummary(GitHubReporter.renderStepSummary(report), to: summary)
+        }
         if report.fails(at: failOn.severity) { throw ExitCode(1) }
     }
 
@@ -149,6 +152,17 @@ struct Lint: ParsableCommand {
         } catch {
             throw UsageError(description: "--new-since \(revision): the set at that revision cannot be loaded: \(error.description)")
         }
+    }
+
+    /// Appends to the job summary file; a failure is a warning on stderr, not a failed lint.
+    func appendStepSummary(_ text: String, to path: String) {
+        guard let handle = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil) else {
+            FileHandle.standardError.write("meshlint: cannot write the job summary to \(path)\n".data(using: .utf8)!)
+            return
+        }
+        handle.seekToEndOfFile()
+        handle.write(text.data(using: .utf8)!)
+        handle.closeFile()
     }
 
     static func isDirectory(_ path: String) -> Bool {

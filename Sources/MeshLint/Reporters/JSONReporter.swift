@@ -84,4 +84,8 @@ public enum MeshLintVersion {
     public static let version = "0.1.0"
     /// Where users learn about the tool (SARIF `informationUri`).
     public static let informationURI = "https://github.com/meshlint/meshlint"
+    /// The repository that hosts this version's `Rules/` documents (SARIF `helpUri`:
+    /// `<repositoryURL>/blob/v<version>/Rules/<code>.yaml`); nil for builds with no published
+    /// source, which then give no `helpUri`.
+    public static let repositoryURL: String? = "https://github.com/meshlint/meshlint"
 }
