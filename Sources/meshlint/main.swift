@@ -115,6 +115,9 @@ struct Lint: ParsableCommand {
         } catch {
             throw InputError(root: roots.first ?? ".", message: error.description, format: format)
         }
+        if let nested = report.nestedSet {
+            throw InputError(root: roots.first ?? ".", message: nested.message(root: roots.first ?? "."), format: format)
+        }
         if let newSince {
             report = report.newSince(try lintRevision(newSince, roots: roots, linter: linter))
         }
