@@ -21,6 +21,10 @@ extension LintReport {
 
 /// Normalisation of the file names given to `--only-changed`.
 public enum ChangedFiles {
+    /// The directory a set root stands for: the root itself, or its parent when it names a
+    /// file (a manifest); where `--new-since` asks git about the set.
+    public static func directory(ofRoot root: String) -> String { Paths.rootDirectory(of: root) }
+
     /// The set-relative paths `files` can stand for: each is read both relative to
     /// `currentDirectory` (then made relative to the set's root) and relative to the root itself.
     public static func setRelative(_ files: [String], setRoot: String, currentDirectory: String) -> Set<String> {

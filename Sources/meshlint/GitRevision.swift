@@ -1,6 +1,7 @@
 // `lint --new-since REV`: the set as it was at a git revision, materialised with `git archive`
 // into a temporary directory (the user's work tree, index and HEAD are never touched).
 import Foundation
+import MeshLint
 
 /// A config set root as it was at one git revision.
 struct GitRevisionTree {
@@ -13,7 +14,7 @@ struct GitRevisionTree {
     /// Materialises `root` (a directory inside a git work tree) as it is at `revision`.
     /// `manifest`, when given and inside the repository, is mapped into the copy as well.
     static func materialise(root: String, revision: String, manifest: String?) throws -> (tree: GitRevisionTree, manifest: String?) {
-        let rootDir = Self.directory(of: root)
+        let rootDir = ChangedFiles.directory(ofRoot: root)
         let top = try git(["rev-parse", "--show-toplevel"], in: rootDir,
                           what: "--new-since needs the set inside a git work tree")
         let prefix = try git(["rev-parse", "--show-prefix"], in: rootDir, what: "git rev-parse --show-prefix")
@@ -56,15 +57,6 @@ struct GitRevisionTree {
     /// Removes the temporary copy.
     func remove() {
         if let temporary { try? FileManager.default.removeItem(atPath: temporary) }
-    }
-
-    static func directory(of root: String) -> String {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: root, isDirectory: &isDir), !isDir.boolValue {
-            let parent = (root as NSString).deletingLastPathComponent
-            return parent.isEmpty ? "." : parent
-        }
-        return root
     }
 
     /// Runs git and returns its stdout without the trailing newline.

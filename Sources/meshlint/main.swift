@@ -263,6 +263,12 @@ func preprocess(_ args: [String]) -> [String] {
     return out
 }
 
+// The self-contained binary (static Swift runtime) reads its arguments from /proc/self/cmdline;
+// without /proc (a bare chroot) it would get none and silently lint the current directory.
+if CommandLine.arguments.isEmpty {
+    FileHandle.standardError.write("meshlint: no command-line arguments reached meshlint (the self-contained binary reads them from /proc/self/cmdline: mount /proc)\n".data(using: .utf8)!)
+    exit(2)
+}
 let arguments = preprocess(Array(CommandLine.arguments.dropFirst()))
 do {
     var command = try MeshLintCommand.parseAsRoot(arguments)
