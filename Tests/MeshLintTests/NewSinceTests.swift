@@ -57,6 +57,15 @@ final class NewSinceTests: XCTestCase {
                        " M mesh/cluster2/istio-operator.yaml\nD  mesh/cluster2/remote-secrets.yaml\n")
     }
 
+    func testOnlyChangedTextNamesFilesFromTheRepository() throws {
+        let dir = try repository()
+        let r = try CLI.run(["lint", "mesh", "--only-changed", "mesh/cluster2/istio-operator.yaml"], in: dir.path)
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("mesh/cluster1/istio-operator.yaml:") && r.stdout.contains("related: mesh/cluster2/"), r.stdout)
+        let json = try CLI.run(["lint", "mesh", "--only-changed", "mesh/cluster2/istio-operator.yaml", "--format", "json"], in: dir.path)
+        XCTAssertTrue(json.stdout.contains("\"file\": \"cluster1/istio-operator.yaml\""), "JSON stays set-relative: \(json.stdout)")
+    }
+
     func testRevisionErrorsAndSetsThatDidNotExist() throws {
         let dir = try repository()
         let bad = try CLI.run(["lint", "mesh", "--new-since", "no-such-rev"], in: dir.path)
