@@ -20,15 +20,33 @@ import re
 import subprocess
 import sys
 
+try:  # an independent SARIF object model from PyPI, used when installed (.ci/run installs it)
+    import sarif_pydantic
+except ImportError:
+    sarif_pydantic = None
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GITHUB_LINE = re.compile(r"^::(error|warning|notice) file=[^,:]+,line=[1-9][0-9]*,col=[1-9][0-9]*,title=MC[0-9]{3} [a-z0-9-]+::[^\r\n]*$")
 
 
-def load_validator(path):
+def closed(schema):
+    """The schema with every `additionalProperties: true` made false. The shipped schema accepts
+    unknown properties so that consumers never break on an added field; meshlint's own output is
+    checked against this closed copy, so every field it prints must be declared in the schema."""
+    if isinstance(schema, dict):
+        return {k: (False if k == "additionalProperties" and v is True else closed(v)) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [closed(v) for v in schema]
+    return schema
+
+
+def load_validator(path, strict=False):
     import jsonschema
 
     with open(path, encoding="utf-8") as f:
         schema = json.load(f)
+    if strict:
+        schema = closed(schema)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     checker = getattr(cls, "FORMAT_CHECKER", None) or jsonschema.FormatChecker()
@@ -47,6 +65,35 @@ def run(meshlint, args):
     return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
 
 
+def sarif_link_problems(log):
+    """Every related location is embedded in its result's message as `[text](id)` (GitHub shows
+    only embedded ones), and every embedded id names a related location."""
+    problems = []
+    for i, r in enumerate(log["runs"][0]["results"]):
+        ids = {loc["id"] for loc in r.get("relatedLocations", [])}
+        linked = {int(m) for m in re.findall(r"(?<!\\)\]\((\d+)\)", r["message"]["text"])}
+        if ids != linked:
+            problems.append(f"result {i}: related location ids {sorted(ids)} but message links {sorted(linked)}")
+    return problems
+
+
+def step_summary_problems(meshlint, path, json_text):
+    """`--format github` with GITHUB_STEP_SUMMARY set appends one table row per finding."""
+    import tempfile
+    with tempfile.NamedTemporaryFile("r", suffix=".md") as summary:
+        env = dict(os.environ, GITHUB_STEP_SUMMARY=summary.name)
+        subprocess.run([meshlint, "lint", path, "--format", "github"], cwd=ROOT, capture_output=True, env=env)
+        text = summary.read()
+    try:
+        findings = len(json.loads(json_text)["findings"])
+    except (json.JSONDecodeError, KeyError):
+        return []
+    rows = [line for line in text.splitlines() if re.match(r"^\| (error|warning|info) \| MC[0-9]{3} ", line)]
+    if not text.startswith("### meshlint: "):
+        return [f"job summary has no heading: {text[:80]!r}"]
+    return [] if len(rows) == findings else [f"job summary has {len(rows)} rows for {findings} findings"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--meshlint", default=os.environ.get("MESHLINT_BIN"), help="path to a built meshlint binary")
@@ -59,7 +106,7 @@ def main():
         print("validate-output: the Python package jsonschema is missing (python3 -m pip install jsonschema)", file=sys.stderr)
         return 2
     meshlint = opts.meshlint or build_meshlint()
-    json_validator = load_validator(os.path.join(ROOT, "schema", "meshlint-output.schema.json"))
+    json_validator = load_validator(os.path.join(ROOT, "schema", "meshlint-output.schema.json"), strict=True)
     sarif_validator = load_validator(os.path.join(ROOT, "schema", "sarif-schema-2.1.0.json"))
 
     failures = []
@@ -95,6 +142,13 @@ def main():
         sarif = validate(f"{path} sarif", sarif_validator, outputs["sarif"])
         if sarif:
             results += len(sarif["runs"][0]["results"])
+            failures += [f"{path} sarif: {p}" for p in sarif_link_problems(sarif)]
+            if sarif_pydantic:
+                try:
+                    sarif_pydantic.Sarif.model_validate(sarif)
+                except Exception as e:  # noqa: BLE001 - any parse error is a failure
+                    failures.append(f"{path} sarif: sarif-pydantic rejects it: {str(e)[:300]}")
+        failures += [f"{path} github: {p}" for p in step_summary_problems(meshlint, path, outputs["json"])]
         for line in outputs["github"].splitlines():
             if not GITHUB_LINE.match(line):
                 failures.append(f"{path} github: malformed workflow command: {line[:160]}")

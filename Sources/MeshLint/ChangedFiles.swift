@@ -21,6 +21,10 @@ extension LintReport {
 
 /// Normalisation of the file names given to `--only-changed`.
 public enum ChangedFiles {
+    /// The directory a set root stands for: the root itself, or its parent when it names a
+    /// file (a manifest); where `--new-since` asks git about the set.
+    public static func directory(ofRoot root: String) -> String { Paths.rootDirectory(of: root) }
+
     /// The set-relative paths `files` can stand for: each is read both relative to
     /// `currentDirectory` (then made relative to the set's root) and relative to the root itself.
     public static func setRelative(_ files: [String], setRoot: String, currentDirectory: String) -> Set<String> {
@@ -34,5 +38,15 @@ public enum ChangedFiles {
             }
         }
         return out
+    }
+}
+
+extension LintReport {
+    /// The report restricted to findings that `old` (the same set at an earlier revision) does
+    /// not have, by fingerprint and count (`--new-since REV`): an old fault whose file was only
+    /// edited is not reported again, and a deletion that breaks something is, because the
+    /// finding it causes has no fingerprint in `old`.
+    public func newSince(_ old: LintReport) -> LintReport {
+        Baseline(report: old).apply(to: self)
     }
 }

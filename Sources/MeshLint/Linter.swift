@@ -123,11 +123,11 @@ public struct Linter: Sendable {
         self.rules = rules
         self.ruleBook = ruleBook
         var s: [String: RuleSetting] = [:]
-        for (k, v) in settings { s[try Self.resolve(k)] = v }
+        for (k, v) in settings { s[try Self.resolve(k, in: ruleBook)] = v }
         self.settings = s
         if let only {
             var codes = Set<String>()
-            for o in only { codes.insert(try Self.resolve(o)) }
+            for o in only { codes.insert(try Self.resolve(o, in: ruleBook)) }
             self.only = codes
         } else {
             self.only = nil
@@ -143,10 +143,11 @@ public struct Linter: Sendable {
         self.configuration = configuration
     }
 
-    /// The code for a rule code or name (`MC401`, `mc401`, `cross-cluster-port`).
-    public static func resolve(_ codeOrName: String) throws(LintError) -> String {
-        if let d = RuleCatalog.doc(codeOrName) { return d.code }
-        let candidates = RuleCatalog.docs.flatMap { [$0.code, $0.name] }
+    /// The code for a rule code or name (`MC401`, `mc401`, `cross-cluster-port`): a name from
+    /// `ruleBook` (which `--rules DIR` may rename) or the built-in one.
+    public static func resolve(_ codeOrName: String, in ruleBook: RuleBook = .builtin) throws(LintError) -> String {
+        if let d = ruleBook.doc(codeOrName) ?? RuleCatalog.doc(codeOrName) { return d.code }
+        let candidates = (ruleBook.docs + RuleCatalog.docs).flatMap { [$0.code, $0.name] }
         throw .unknownRule(codeOrName, suggestion: Suggest.nearest(codeOrName, in: candidates))
     }
 
@@ -175,7 +176,7 @@ public struct Linter: Sendable {
     /// Lints a loaded set: runs the active rules, reports configuration problems, and drops
     /// suppressed findings. Findings come back in report order.
     public func lint(_ set: ConfigSet) -> LintReport {
-        let config = configuration ?? LintConfiguration.discovered(in: set)
+        let config = (configuration ?? LintConfiguration.discovered(in: set))?.resolvingNames(in: ruleBook)
         let settings = effectiveSettings(config)
         let active: [(rule: any Rule, descriptor: RuleDescriptor)] = rules.compactMap { r in
             descriptor(for: r.code, settings: settings).map { (r, $0) }

@@ -71,6 +71,10 @@ struct Lint: ParsableCommand {
             help: "Load the whole set but report only findings whose file or related files are among these (for pre-commit).")
     var onlyChanged: [String] = []
 
+    @Option(name: .customLong("new-since"),
+            help: "Also lint the set as it was at this git revision and report only findings that are new since then (deletions count; for pre-commit and pull requests).")
+    var newSince: String?
+
     @Option(help: "Colour in text output: auto (on a terminal), always or never.")
     var color: String = "auto"
 
@@ -111,6 +115,12 @@ struct Lint: ParsableCommand {
         } catch {
             throw InputError(root: roots.first ?? ".", message: error.description, format: format)
         }
+        if let nested = report.nestedSet {
+            throw InputError(root: roots.first ?? ".", message: nested.message(root: roots.first ?? "."), format: format)
+        }
+        if let newSince {
+            report = report.newSince(try lintRevision(newSince, roots: roots, linter: linter))
+        }
         if let writeBaseline {
             let recorded = Baseline(report: report)
             do { try recorded.write(to: writeBaseline) } catch { throw UsageError(description: error.description) }
@@ -123,8 +133,39 @@ struct Lint: ParsableCommand {
             report = report.onlyChanged(changed)
         }
         let useColor = format == .text && (color == "always" || (color == "auto" && isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
-        print(format.output.render(report, color: useColor), terminator: "")
+        // pre-commit modes name files relative to the repository, as pre-commit passes them.
+        let fromWorkingDirectory = onlyChangedGiven || newSince != nil
+        print(format.output.render(report, color: useColor, fromWorkingDirectory: fromWorkingDirectory), terminator: "")
+        if format == .github, let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+            appendStepSummary(GitHubReporter.renderStepSummary(report), to: summary)
+        }
         if report.fails(at: failOn.severity) { throw ExitCode(1) }
+    }
+
+    /// The set as it was at `revision` (an empty report when it did not exist then).
+    func lintRevision(_ revision: String, roots: [String], linter: Linter) throws -> LintReport {
+        guard roots.count <= 1 else {
+            throw UsageError(description: "--new-since takes one set root, not \(roots.count)")
+        }
+        let (tree, oldManifest) = try GitRevisionTree.materialise(root: roots.first ?? ".", revision: revision, manifest: manifest)
+        defer { tree.remove() }
+        guard let oldRoot = tree.root else { return linter.lint(documents: []) }
+        do {
+            return try linter.lint(paths: [oldRoot], options: LoadOptions(manifestPath: oldManifest))
+        } catch {
+            throw UsageError(description: "--new-since \(revision): the set at that revision cannot be loaded: \(error.description)")
+        }
+    }
+
+    /// Appends to the job summary file; a failure is a warning on stderr, not a failed lint.
+    func appendStepSummary(_ text: String, to path: String) {
+        guard let handle = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil) else {
+            FileHandle.standardError.write("meshlint: cannot write the job summary to \(path)\n".data(using: .utf8)!)
+            return
+        }
+        handle.seekToEndOfFile()
+        handle.write(text.data(using: .utf8)!)
+        handle.closeFile()
     }
 
     static func isDirectory(_ path: String) -> Bool {
@@ -222,6 +263,12 @@ func preprocess(_ args: [String]) -> [String] {
     return out
 }
 
+// The self-contained binary (static Swift runtime) reads its arguments from /proc/self/cmdline;
+// without /proc (a bare chroot) it would get none and silently lint the current directory.
+if CommandLine.arguments.isEmpty {
+    FileHandle.standardError.write("meshlint: no command-line arguments reached meshlint (the self-contained binary reads them from /proc/self/cmdline: mount /proc)\n".data(using: .utf8)!)
+    exit(2)
+}
 let arguments = preprocess(Array(CommandLine.arguments.dropFirst()))
 do {
     var command = try MeshLintCommand.parseAsRoot(arguments)

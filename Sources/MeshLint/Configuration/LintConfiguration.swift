@@ -47,6 +47,11 @@ public struct LintConfiguration: Sendable {
     var isSetDocument = false
     /// Where each `ignore.clusters` entry is written, to check the names against the set.
     var clusterPositions: [(name: String, position: SourcePosition)] = []
+    /// `rules` entries whose key no built-in rule has: resolved against the run's rule book
+    /// (``resolvingNames(in:)``, for names renamed with `--rules DIR`), else reported as MC005.
+    var unresolvedRules: [(key: YAMLNode, value: YAMLNode)] = []
+    /// The key each rule code was set under, to report a rule named twice.
+    var ruleKeys: [String: YAMLNode] = [:]
 
     /// A configuration built in code. Rule keys are codes or names; an unknown one throws.
     public init(rules: [String: RuleSetting] = [:], ignorePaths: [String] = [],
@@ -131,21 +136,48 @@ public struct LintConfiguration: Sendable {
             return
         }
         for (k, v) in node.pairs {
-            let key = k.scalar ?? ""
-            guard let code = RuleCatalog.doc(key)?.code else {
-                let hint = IgnoreAnnotation.suggestion(for: key).map { " (did you mean \($0)?)" } ?? ""
-                problem(at: k, "rules: '\(key)' is no meshlint rule\(hint), so this setting does nothing. Use a code or name from `meshlint rules`.")
+            guard let code = RuleCatalog.doc(k.scalar ?? "")?.code else {
+                unresolvedRules.append((k, v))
                 continue
             }
-            let value = (v.scalar ?? "").lowercased()
-            switch value {
-            case "off", "false": rules[code] = .off
-            case "error", "warning", "info": rules[code] = .severity(Severity(rawValue: value)!)
-            default:
-                let written = v.isScalar ? "'\(v.scalar ?? "")'" : "a \(v.isMapping ? "mapping" : "list")"
-                problem(at: v, "rules: \(key) is set to \(written), which is not off, error, warning or info, so \(code) keeps its default severity.")
+            setRule(code, key: k, value: v)
+        }
+    }
+
+    /// Applies one `rules` entry; a rule already set under another key (`MC401` and
+    /// `cross-cluster-port`) is reported, and the later entry wins.
+    private mutating func setRule(_ code: String, key k: YAMLNode, value v: YAMLNode) {
+        let key = k.scalar ?? ""
+        if let earlier = ruleKeys[code], earlier.scalar != key {
+            problem(at: k, "rules: '\(key)' is \(code), which line \(earlier.line) already sets as '\(earlier.scalar ?? "")'; only this later setting is used. Keep one entry per rule.")
+        }
+        ruleKeys[code] = k
+        let value = (v.scalar ?? "").lowercased()
+        switch value {
+        case "off", "false": rules[code] = .off
+        case "error", "warning", "info": rules[code] = .severity(Severity(rawValue: value)!)
+        default:
+            let written = v.isScalar ? "'\(v.scalar ?? "")'" : "a \(v.isMapping ? "mapping" : "list")"
+            problem(at: v, "rules: \(key) is set to \(written), which is not off, error, warning or info, so \(code) keeps its default severity.")
+        }
+    }
+
+    /// The configuration with the `rules` keys no built-in rule has resolved against `ruleBook`
+    /// (names renamed with `--rules DIR`); what it does not know either becomes an MC005 problem.
+    func resolvingNames(in ruleBook: RuleBook) -> LintConfiguration {
+        var c = self
+        c.unresolvedRules = []
+        for (k, v) in unresolvedRules {
+            let key = k.scalar ?? ""
+            if let code = ruleBook.doc(key)?.code {
+                c.setRule(code, key: k, value: v)
+            } else {
+                let names = ruleBook.docs.flatMap { [$0.code, $0.name] }
+                let hint = (IgnoreAnnotation.suggestion(for: key) ?? Suggest.nearest(key, in: names)).map { " (did you mean \($0)?)" } ?? ""
+                c.problem(at: k, "rules: '\(key)' is no meshlint rule\(hint), so this setting does nothing. Use a code or name from `meshlint rules`.")
             }
         }
+        return c
     }
 
     private mutating func parseIgnore(_ node: YAMLNode) {

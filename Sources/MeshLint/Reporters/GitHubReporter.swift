@@ -27,6 +27,52 @@ public enum GitHubReporter {
         return out
     }
 
+    /// The job summary for `$GITHUB_STEP_SUMMARY` (GitHub shows only ten error annotations per
+    /// step): a heading with the counts and every finding as a row of a Markdown table, with its
+    /// related locations. Rows stop before the text would pass `limit` bytes (GitHub accepts 1 MiB
+    /// per step); a last line then says how many findings were left out.
+    public static func renderStepSummary(_ report: LintReport, limit: Int = 512 * 1024) -> String {
+        let prefix = Paths.displayPrefix(root: report.set.root)
+        let s = report.summary
+        var out = "### meshlint: \(s.error) error(s), \(s.warning) warning(s), \(s.info) info\n\n"
+        if report.findings.isEmpty {
+            return out + "No findings in \(s.files) file(s) of \(report.set.clusters.count) cluster(s).\n"
+        }
+        out += "| severity | rule | location | cluster | message | related |\n|---|---|---|---|---|---|\n"
+        let tail = "\n_… and %d more finding(s) not shown; the SARIF upload and `meshlint lint` list them all._\n"
+        for (i, f) in report.findings.enumerated() {
+            let related = f.related.map { r in
+                "`\(cell(Paths.normalise(prefix + r.file), code: true)):\(r.line):\(r.column)`" + (r.cluster.map { " (\(cell($0)))" } ?? "") + " \(cell(r.message))"
+            }.joined(separator: "<br>")
+            let row = "| \(f.severity.rawValue) | \(f.rule) \(cell(f.name)) | `\(cell(Paths.normalise(prefix + f.file), code: true)):\(f.line):\(f.column)` | \(cell(f.cluster ?? "")) | \(cell(f.message)) | \(related) |\n"
+            if out.utf8.count + row.utf8.count + tail.utf8.count + 20 > limit {
+                return out + tail.replacingOccurrences(of: "%d", with: String(report.findings.count - i))
+            }
+            out += row
+        }
+        return out
+    }
+
+    /// Text for a Markdown table cell: no line breaks, `|` escaped, HTML and backticks made inert;
+    /// outside a code span (`code` false) also the emphasis and link characters.
+    static func cell(_ s: String, code: Bool = false) -> String {
+        var out = ""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "|": out += "\\|"
+            case _ where !code && "*_[]\\".unicodeScalars.contains(ch): out += "\\" + String(ch)
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "`": out += "'"
+            case "\n", "\r": out += " "
+            default:
+                if ch.value < 0x20 || ch.value == 0x7F { out += " " } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out
+    }
+
     /// A workflow command reporting that meshlint could not run (for stderr on exit code 2).
     public static func renderFailure(error: String) -> String {
         "::error title=meshlint::\(escapeData(error))\n"

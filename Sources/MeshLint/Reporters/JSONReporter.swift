@@ -67,6 +67,8 @@ public enum JSONReporter {
             ("file", .string(f.file)), ("line", .int(f.line)), ("column", .int(f.column)),
         ]
         pairs.append(("resource", f.resource.map(resource) ?? .null))
+        pairs.append(("fieldPath", .optional(f.fieldPath)))
+        pairs.append(("fingerprint", .string(Fingerprint.of(f))))
         pairs.append(("related", .array(f.related.map { r in
             .object([("cluster", .optional(r.cluster)), ("file", .string(r.file)), ("line", .int(r.line)),
                      ("column", .int(r.column)), ("message", .string(r.message))])
@@ -84,4 +86,8 @@ public enum MeshLintVersion {
     public static let version = "0.1.0"
     /// Where users learn about the tool (SARIF `informationUri`).
     public static let informationURI = "https://github.com/meshlint/meshlint"
+    /// The repository that hosts this version's `Rules/` documents (SARIF `helpUri`:
+    /// `<repositoryURL>/blob/v<version>/Rules/<code>.yaml`); nil for builds with no published
+    /// source, which then give no `helpUri`.
+    public static let repositoryURL: String? = "https://github.com/meshlint/meshlint"
 }

@@ -9,10 +9,11 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     /// GitHub Actions workflow commands, one per finding (``GitHubReporter``).
     case github
 
-    /// Renders `report` in this format; `color` only affects ``text``.
-    public func render(_ report: LintReport, color: Bool = false) -> String {
+    /// Renders `report` in this format; `color` and `fromWorkingDirectory` (paths relative to
+    /// the directory meshlint runs in, as pre-commit names files) only affect ``text``.
+    public func render(_ report: LintReport, color: Bool = false, fromWorkingDirectory: Bool = false) -> String {
         switch self {
-        case .text: return TextReporter.render(report, color: color)
+        case .text: return TextReporter.render(report, color: color, fromWorkingDirectory: fromWorkingDirectory)
         case .json: return JSONReporter.render(report)
         case .sarif: return SARIFReporter.render(report)
         case .github: return GitHubReporter.render(report)

@@ -5,8 +5,12 @@
 /// related locations (ids 1…n), the resource as a logical location and a stable
 /// `partialFingerprints["meshlintFingerprint/v1"]` (``Fingerprint/of(_:)`` plus `:n`, the
 /// occurrence of that fingerprint in the run, so identical findings stay distinct alerts).
+/// The result message embeds every related location as a `[text](id)` link, the form GitHub
+/// code scanning needs to show places in other clusters. Rules whose faults weaken security
+/// carry `properties.security-severity` and the `security` tag; with a known repository URL
+/// (``MeshLintVersion/repositoryURL``) every rule has a `helpUri` to its `Rules/` document.
 /// Artifact URIs are relative to
-/// `%SRCROOT%`, the directory meshlint ran in: the set root as given is prefixed to the
+/// `%SRCROOT%` (declared in `originalUriBaseIds`), the directory meshlint ran in: the set root as given is prefixed to the
 /// set-relative paths (`mesh/east/se.yaml` for `meshlint lint mesh`), which is what code
 /// scanning resolves against the repository. Deterministic: no timestamps, no absolute paths
 /// unless the root was given as one.
@@ -67,6 +71,9 @@ public enum SARIFReporter {
                         ("informationUri", .string(MeshLintVersion.informationURI)),
                         ("rules", .array(rules)),
                     ]))])),
+                    ("originalUriBaseIds", .object([(srcRoot, .object([
+                        ("description", text("The directory meshlint ran in (the repository root in CI); artifact URIs are relative to it.")),
+                    ]))])),
                     ("invocations", .array([invocation])),
                     ("columnKind", .string("unicodeCodePoints")),
                     ("results", .array(results)),
@@ -104,7 +111,14 @@ public enum SARIFReporter {
             helpMarkdown += "\n**References**\n\n" + d.references.map { "- <\($0)>\n" }.joined()
         }
         let description = d.description.trimmingTrailingNewlines
-        return .object([
+        var tags: [JSONWriter.Value] = ["istio", "multicluster"].map { .string($0) }
+        var properties: [(String, JSONWriter.Value)] = []
+        if let severity = securitySeverity[d.code] {
+            tags.append(.string("security"))
+            properties.append(("security-severity", .string(severity)))
+        }
+        properties.insert(("tags", .array(tags)), at: 0)
+        var pairs: [(String, JSONWriter.Value)] = [
             ("id", .string(d.code)),
             ("name", .string(d.name)),
             ("shortDescription", text(d.summary)),
@@ -112,9 +126,24 @@ public enum SARIFReporter {
             ("help", .object([("text", .string(helpText.trimmingTrailingNewlines)),
                               ("markdown", .string(helpMarkdown.trimmingTrailingNewlines))])),
             ("defaultConfiguration", .object([("level", .string(level(d.severity)))])),
-            ("properties", .object([("tags", .array(["istio", "multicluster"].map { .string($0) }))])),
-        ])
+        ]
+        if let base = MeshLintVersion.repositoryURL {
+            pairs.insert(("helpUri", .string("\(base)/blob/v\(MeshLintVersion.version)/Rules/\(d.code).yaml")), at: 5)
+        }
+        pairs.append(("properties", .object(properties)))
+        return .object(pairs)
     }
+
+    /// GitHub's `security-severity` (CVSS-like, 0.1–10) for rules whose faults weaken security
+    /// rather than only break traffic: mTLS lost between clusters (high), identity trust that no
+    /// longer holds (medium), credentials of remote secrets that are invalid or misplaced (medium).
+    static let securitySeverity: [String: String] = [
+        "MC501": "7.5",   // istio-mutual-missing: cross-cluster traffic without Istio mTLS
+        "MC502": "7.5",   // istio-mutual-shadowed: a narrower DestinationRule drops ISTIO_MUTUAL
+        "MC304": "5.0",   // trust-domain-mismatch: workload identities not trusted across clusters
+        "MC305": "5.9",   // root-ca-mismatch: no shared root, or a self-signed / non-chaining CA
+        "MC204": "4.3",   // remote-secret-invalid: kubeconfig credentials missing, misdirected or outside istio-system
+    ]
 
     static func physical(_ file: String, line: Int, column: Int, prefix: String) -> JSONWriter.Value {
         let path = Paths.normalise(prefix + file)
@@ -140,7 +169,7 @@ public enum SARIFReporter {
             ("ruleId", .string(f.rule)),
             ("ruleIndex", .int(ruleIndex)),
             ("level", .string(level(f.severity))),
-            ("message", text(f.message)),
+            ("message", text(resultMessage(f, prefix: prefix))),
             ("locations", .array([.object(location)])),
         ]
         if !f.related.isEmpty {
@@ -158,6 +187,25 @@ public enum SARIFReporter {
         pairs.append(("partialFingerprints", .object([(Fingerprint.sarifKey, .string(fingerprint))])))
         if let c = f.cluster { pairs.append(("properties", .object([("cluster", .string(c))]))) }
         return .object(pairs)
+    }
+
+    /// The finding's message, square brackets escaped (SARIF 3.11.6), then one line per related
+    /// location as an embedded link `[file:line (cluster)](id)` to `relatedLocations[id]`.
+    static func resultMessage(_ f: Finding, prefix: String) -> String {
+        func escaped(_ s: String) -> String {
+            var out = ""
+            for ch in s {
+                if ch == "[" || ch == "]" { out.append("\\") }
+                out.append(ch)
+            }
+            return out
+        }
+        var message = escaped(f.message)
+        for (i, r) in f.related.enumerated() {
+            let place = "\(Paths.normalise(prefix + r.file)):\(r.line)" + (r.cluster.map { " (\($0))" } ?? "")
+            message += "\n- [\(escaped(place))](\(i + 1)): \(escaped(r.message))"
+        }
+        return message
     }
 
     /// Percent-encodes everything but unreserved characters and `/` (RFC 3986).

@@ -2,13 +2,17 @@
 /// indented below, a blank line between files, and a summary line.
 public enum TextReporter {
     /// Renders a report; `color` adds ANSI colours (the CLI sets it only on a terminal).
-    public static func render(_ report: LintReport, color: Bool = false) -> String {
+    /// `fromWorkingDirectory` prints paths relative to the directory meshlint runs in (the set
+    /// root as given in front, as pre-commit names files) instead of relative to the set's root.
+    public static func render(_ report: LintReport, color: Bool = false, fromWorkingDirectory: Bool = false) -> String {
+        let prefix = fromWorkingDirectory ? Paths.displayPrefix(root: report.set.root) : ""
+        func shown(_ file: String) -> String { prefix.isEmpty ? file : Paths.normalise(prefix + file) }
         var out = ""
         var lastFile: String?
         for f in report.findings {
             if let last = lastFile, last != f.file { out += "\n" }
             lastFile = f.file
-            let loc = "\(f.file):\(f.line):\(f.column):"
+            let loc = "\(shown(f.file)):\(f.line):\(f.column):"
             let sev = f.severity.rawValue
             out += color ? "\u{1B}[1m\(loc)\u{1B}[0m \(paint(sev, f.severity)):" : "\(loc) \(sev):"
             out += " \(f.message) [\(f.rule)]\n"
@@ -16,7 +20,7 @@ public enum TextReporter {
                 out += "    in cluster \(c)\n"
             }
             for r in f.related {
-                let where_ = "\(r.file):\(r.line):\(r.column)" + (r.cluster.map { " (\($0))" } ?? "")
+                let where_ = "\(shown(r.file)):\(r.line):\(r.column)" + (r.cluster.map { " (\($0))" } ?? "")
                 out += "    related: \(where_): \(r.message)\n"
             }
             if let fix = f.fix { out += "    fix available: \(fix.title) (meshlint fix)\n" }
