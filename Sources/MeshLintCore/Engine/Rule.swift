@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A rule's identity and the severity it reports at in this run.
 public struct RuleDescriptor: Sendable, Hashable {
     /// Stable code, e.g. `MC401`.
@@ -97,17 +95,9 @@ public enum RuleEngine {
         let graph = graph ?? MeshGraph(set: set)
         let present = Set(set.resources.map(\.kind))
         let active = rules.filter { !$0.rule.requiresReads || !$0.rule.reads.isDisjoint(with: present) }
-        final class Slots: @unchecked Sendable { var out: [[Finding]]; init(_ n: Int) { out = Array(repeating: [], count: n) } }
-        let slots = Slots(active.count)
-        let work: @Sendable (Int) -> Void = { i in
-            let ctx = RuleContext(set: set, graph: graph, rule: active[i].descriptor)
-            slots.out[i] = active[i].rule.check(ctx)
+        let results = concurrentMap(count: active.count, parallel: parallel) { i in
+            active[i].rule.check(RuleContext(set: set, graph: graph, rule: active[i].descriptor))
         }
-        if parallel && active.count > 1 {
-            DispatchQueue.concurrentPerform(iterations: active.count, execute: work)
-        } else {
-            for i in active.indices { work(i) }
-        }
-        return slots.out.flatMap { $0 }.sorted(by: Finding.reportOrder)
+        return results.flatMap { $0 }.sorted(by: Finding.reportOrder)
     }
 }
