@@ -91,37 +91,28 @@ final class OutputSafetyTests: XCTestCase {
 
     /// Recognisable secret strings, each placed where a rule reads it.
     static let secrets = ["S3cretPassw0rd-A", "tok-SECRET-B-9f8e7d", "S3CRET-KEY-DATA-C", "918273645", "tok-SECRET-D-query",
-                          "S3cret-E-inbroken", "4455667788", "c2VjcmV0LUY=", "S3cret-G-user"]
+                          "S3cret-E-inbroken", "4455667788", "c2VjcmV0LUY=", "S3cret-G-user", "S3cret-H-mc202"]
+
+    static func istioOperator(_ cluster: String) -> String {
+        """
+        apiVersion: install.istio.io/v1alpha1
+        kind: IstioOperator
+        metadata:
+          name: \(cluster)
+          namespace: istio-system
+        spec:
+          values:
+            global:
+              meshID: mesh1
+              multiCluster:
+                clusterName: \(cluster)
+              network: net1
+        """
+    }
 
     static let secretSet: [(path: String, text: String)] = [
-        ("east/istio.yaml", """
-        apiVersion: install.istio.io/v1alpha1
-        kind: IstioOperator
-        metadata:
-          name: east
-          namespace: istio-system
-        spec:
-          values:
-            global:
-              meshID: mesh1
-              multiCluster:
-                clusterName: east
-              network: net1
-        """),
-        ("west/istio.yaml", """
-        apiVersion: install.istio.io/v1alpha1
-        kind: IstioOperator
-        metadata:
-          name: west
-          namespace: istio-system
-        spec:
-          values:
-            global:
-              meshID: mesh1
-              multiCluster:
-                clusterName: west
-              network: net1
-        """),
+        ("east/istio.yaml", istioOperator("east")),
+        ("west/istio.yaml", istioOperator("west")),
         ("east/remote-secret-west.yaml", """
         apiVersion: v1
         kind: Secret
@@ -190,6 +181,34 @@ final class OutputSafetyTests: XCTestCase {
           pin: \(secrets[6])
           flag: true
         """),
+        ("east/kubeadm.yaml", """
+        apiVersion: kubeadm.k8s.io/v1beta3
+        kind: ClusterConfiguration
+        metadata:
+          name: east
+        controlPlaneEndpoint: east-api.example.com:6443
+        """),
+        ("west/remote-secret-typo.yaml", """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: istio-remote-secret-eastt
+          namespace: istio-system
+          labels:
+            istio/multiCluster: "true"
+        stringData:
+          eastt: |
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: eastt
+              cluster:
+                server: https://ops:\(secrets[9])@east-api.example.com:6443
+            users:
+            - name: eastt
+              user:
+                token: \(secrets[1])
+        """),
         ("east/app.yaml", """
         apiVersion: apps/v1
         kind: Deployment
@@ -210,7 +229,9 @@ final class OutputSafetyTests: XCTestCase {
     func testNoSecretReachesAnyFormat() throws {
         let report = try Linter().lint(documents: Self.secretSet)
         let rules = Set(report.findings.map(\.rule))
-        XCTAssert(rules.isSuperset(of: ["MC003", "MC204"]), "the secrets are read by the rules: \(rules)")
+        XCTAssert(rules.isSuperset(of: ["MC003", "MC202", "MC204"]), "the secrets are read by the rules: \(rules)")
+        XCTAssert(report.findings.contains { $0.rule == "MC202" && $0.message.contains("https://***@east-api.example.com:6443") },
+                  report.findings.filter { $0.rule == "MC202" }.map(\.message).joined(separator: "\n"))
         XCTAssert(report.findings.contains { $0.rule == "MC204" && $0.message.contains("https://***@127.0.0.1:6443/api?***") },
                   report.findings.map(\.message).joined(separator: "\n"))
         XCTAssert(report.findings.contains { $0.rule == "MC003" && $0.message.contains("data.password") && $0.message.contains("an integer value") })
