@@ -1,0 +1,46 @@
+import XCTest
+@testable import MeshLint
+
+/// Inputs the fuzzer (scripts/fuzz) found that broke the oracle, kept as tests.
+final class FuzzRegressionTests: XCTestCase {
+    /// Every finding and related location lies inside its file (the fuzz oracle's check).
+    func assertLocationsInsideFiles(_ docs: [(path: String, text: String)], file: StaticString = #filePath, line: UInt = #line) throws {
+        let report = try Linter().lint(documents: docs)
+        XCTAssertFalse(report.findings.isEmpty, file: file, line: line)
+        var lines: [String: [Substring]] = [:]
+        for d in docs { lines[d.path] = d.text.split(separator: "\n", omittingEmptySubsequences: false) }
+        for f in report.findings {
+            for (path, l, c) in [(f.file, f.line, f.column)] + f.related.map({ ($0.file, $0.line, $0.column) }) {
+                guard let fileLines = lines[path] else { XCTFail("\(f.rule) points at \(path)", file: file, line: line); continue }
+                XCTAssert(l >= 1 && l <= fileLines.count, "\(f.rule) at \(path):\(l) of \(fileLines.count) lines", file: file, line: line)
+                if l >= 1 && l <= fileLines.count {
+                    XCTAssert(c >= 1 && c <= fileLines[l - 1].utf8.count + 1, "\(f.rule) at \(path):\(l):\(c)", file: file, line: line)
+                }
+            }
+        }
+    }
+
+    /// crash-b5af7d25: a file cut inside a kubeconfig block scalar (no final line break): the
+    /// embedded parse error was reported on the line after the file's last line (MC204).
+    func testKubeconfigCutInsideBlockIsReportedInsideTheFile() throws {
+        try assertLocationsInsideFiles([
+            ("cluster1/remote-secrets.yaml", """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: istio-remote-secret-cluster2
+              namespace: istio-system
+              labels:
+                istio/multiCluster: "true"
+            stringData:
+              cluster2: |
+                apiVersion: v1
+                clusters:
+                - cluster:
+                    server: https://198.51.100.5:6443
+                  name: cluster2
+                conte
+            """),
+        ])
+    }
+}
