@@ -87,9 +87,7 @@ public enum FuzzOracle {
         }
         require(bySeverity.keys.allSatisfy(["error", "warning", "info"].contains), "unknown severity in \(bySeverity)")
         var lines: [String: [Int]] = [:]  // file → UTF-8 length of each line
-        for d in docs {
-            lines[d.path] = d.text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.utf8.count }
-        }
+        for d in docs { lines[d.path] = lineLengths(d.text) }
         func checkLocation(_ o: [String: Any], _ what: String) {
             guard let file = o["file"] as? String, let line = o["line"] as? Int, let column = o["column"] as? Int else {
                 fail("\(what) lacks file/line/column")
@@ -105,6 +103,23 @@ public enum FuzzOracle {
                 checkLocation(r, "finding \(i) (\(f["rule"] ?? "?")) related \(j)")
             }
         }
+    }
+
+    /// UTF-8 length of each line, with YAML's line breaks: LF, CR, CRLF, NEL, LS, PS.
+    static func lineLengths(_ text: String) -> [Int] {
+        var out: [Int] = []
+        var n = 0
+        var afterCR = false
+        for u in text.unicodeScalars {
+            if u == "\n" && afterCR { afterCR = false; continue }
+            afterCR = u == "\r"
+            switch u.value {
+            case 0x0A, 0x0D, 0x85, 0x2028, 0x2029: out.append(n); n = 0
+            default: n += String(u).utf8.count
+            }
+        }
+        out.append(n)
+        return out
     }
 
     static func require(_ condition: Bool, _ message: @autoclosure () -> String) {
