@@ -43,4 +43,13 @@ final class FuzzRegressionTests: XCTestCase {
             """),
         ])
     }
+
+    /// crash-d712c29f: a file without a final line break that ends inside a syntax error: libyaml
+    /// puts the end of the stream on a line after the file's last (MC001 at line 12 of 11).
+    func testSyntaxErrorAtEndOfFileWithoutLineBreakIsInsideTheFile() throws {
+        for text in ["apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespacget svc -j ie\nssp",
+                     "apiVersion: v1\nkind: ConfigMap\ndata: [1, 2", "a: 'unterminated"] {
+            try assertLocationsInsideFiles([("east/cm.yaml", text)])
+        }
+    }
 }

@@ -171,10 +171,14 @@ private struct TreeBuilder {
         let related: SourcePosition? = parser.context != nil
             ? SourcePosition(line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
             : nil
+        // libyaml starts a new line at the end of a stream without a final line break, so an
+        // end-of-input error lands on a line the file does not have: report the file's end.
+        let end = YAMLParser.position(ofByte: input.count, in: input)
+        func inFile(_ p: SourcePosition) -> SourcePosition { p.line > end.line ? end : p }
         diagnostics.append(YAMLDiagnostic(
             kind: parser.error == YAML_READER_ERROR ? .encoding : .syntax,
             message: message,
-            position: position, related: related, nodeIndex: nil))
+            position: inFile(position), related: related.map(inFile), nodeIndex: nil))
     }
 
     @inline(__always)

@@ -33,9 +33,9 @@ public struct EmbeddedYAML: Sendable {
     public func position(_ p: SourcePosition) -> SourcePosition { exact ? p : host.position }
 
     /// `parsed` with diagnostics past the text's last line (libyaml reports "end of input"
-    /// errors on the line after the block's final line break) moved to the end of the last
-    /// line, so once shifted they still lie inside the outer file (found by the fuzzer: a file
-    /// cut inside a kubeconfig block gave MC204 a line after the file's end).
+    /// errors on the line after the block's final line break, at column 1) moved to the end of
+    /// the last line, so once shifted by the block's indentation they still lie on a line of
+    /// the outer file and within it (the fuzzer found MC204 reported past a file's end).
     static func clampingDiagnosticsToText(_ parsed: YAMLFile, _ text: String) -> YAMLFile {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let count = text.hasSuffix("\n") ? lines.count - 1 : lines.count
