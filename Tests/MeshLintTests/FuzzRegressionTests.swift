@@ -4,11 +4,12 @@ import XCTest
 /// Inputs the fuzzer (scripts/fuzz) found that broke the oracle, kept as tests.
 final class FuzzRegressionTests: XCTestCase {
     /// Every finding and related location lies inside its file (the fuzz oracle's check).
-    func assertLocationsInsideFiles(_ docs: [(path: String, text: String)], file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertLocationsInsideFiles(_ docs: [(path: String, text: String)], lineBreaks: Set<Character> = ["\n"],
+                                    file: StaticString = #filePath, line: UInt = #line) throws {
         let report = try Linter().lint(documents: docs)
         XCTAssertFalse(report.findings.isEmpty, file: file, line: line)
         var lines: [String: [Substring]] = [:]
-        for d in docs { lines[d.path] = d.text.split(separator: "\n", omittingEmptySubsequences: false) }
+        for d in docs { lines[d.path] = d.text.split(omittingEmptySubsequences: false, whereSeparator: lineBreaks.contains) }
         for f in report.findings {
             for (path, l, c) in [(f.file, f.line, f.column)] + f.related.map({ ($0.file, $0.line, $0.column) }) {
                 guard let fileLines = lines[path] else { XCTFail("\(f.rule) points at \(path)", file: file, line: line); continue }
@@ -51,5 +52,12 @@ final class FuzzRegressionTests: XCTestCase {
                      "apiVersion: v1\nkind: ConfigMap\ndata: [1, 2", "a: 'unterminated"] {
             try assertLocationsInsideFiles([("east/cm.yaml", text)])
         }
+    }
+
+    /// crash-b6ad74db: a byte libyaml rejects after a lone CR line break was reported on the
+    /// CR's line, at a column past its end (CR counted as a character, not a line break).
+    func testUndecodableByteAfterLoneCRIsOnItsOwnLine() throws {
+        try assertLocationsInsideFiles([("east/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\r \u{0}\u{0}\n  name: a\n")],
+                                       lineBreaks: ["\n", "\r"])
     }
 }

@@ -62,7 +62,9 @@ public enum YAMLParser {
         var i = 0
         while i < offset && i < buf.count {
             let c = buf[i]
-            if c == 10 { line += 1; col = 1 } else if c & 0xC0 != 0x80 { col += 1 }
+            // Line breaks as libyaml counts them: LF, CRLF, and a lone CR (fuzzer: crash-b6ad74db).
+            let lineBreak = c == 10 || (c == 13 && (i + 1 >= buf.count || buf[i + 1] != 10))
+            if lineBreak { line += 1; col = 1 } else if c & 0xC0 != 0x80 && c != 13 { col += 1 }
             i += 1
         }
         return SourcePosition(line: line, column: col)
