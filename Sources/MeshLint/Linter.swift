@@ -114,6 +114,8 @@ public struct Linter: Sendable {
     /// one (at the root of the directory given to ``lint(paths:options:)``, or among the
     /// documents given to ``lint(documents:options:)``).
     public let configuration: LintConfiguration?
+    /// Caps on repeated findings and related locations (SPEC 7), applied after suppression.
+    public var limits = FindingLimits()
 
     /// A linter over `rules` (all built-in rules by default). Settings and `only` accept codes
     /// or names; unknown ones throw.
@@ -140,6 +142,7 @@ public struct Linter: Sendable {
         ruleBook = other.ruleBook
         settings = other.settings
         only = other.only
+        limits = other.limits
         self.configuration = configuration
     }
 
@@ -188,6 +191,7 @@ public struct Linter: Sendable {
         }
         let suppression = Suppression(set: set, configuration: config)
         findings = findings.filter { !suppression.suppresses($0) }.sorted(by: Finding.reportOrder)
+        findings = limits.apply(findings)
         return LintReport(set: set, graph: graph, findings: findings, ruleBook: ruleBook)
     }
 

@@ -124,7 +124,7 @@ struct Lint: ParsableCommand {
         if let writeBaseline {
             let recorded = Baseline(report: report)
             do { try recorded.write(to: writeBaseline) } catch { throw UsageError(description: error.description) }
-            FileHandle.standardError.write("meshlint: wrote \(recorded.count) finding(s) to baseline \(writeBaseline)\n".data(using: .utf8)!)
+            FileHandle.standardError.write("meshlint: wrote \(recorded.count) finding(s) to baseline \(OutputEscaping.text(writeBaseline))\n".data(using: .utf8)!)
             report = recorded.apply(to: report)
         } else if let baselineFilter {
             report = baselineFilter.apply(to: report)
@@ -239,7 +239,8 @@ func requestedFormat(_ args: [String]) -> Format {
 }
 
 func fail(_ message: String, root: String, format: Format) -> Never {
-    let line = format == .github ? GitHubReporter.renderFailure(error: "meshlint: \(message)") : "meshlint: \(message)\n"
+    let line = format == .github ? GitHubReporter.renderFailure(error: "meshlint: \(message)")
+                                 : "meshlint: \(OutputEscaping.text(message))\n"
     FileHandle.standardError.write(line.data(using: .utf8)!)
     if let document = format.output.renderFailure(root: root, error: message) {
         print(document, terminator: "")

@@ -31,10 +31,15 @@ final class CIDRRulesTests: XCTestCase {
         XCTAssertEqual(mc102.count, 1)
         XCTAssertEqual(mc102.first?.cluster, "c0700")
         XCTAssertEqual(mc102.first?.related.first?.cluster, "c0003")
-        // c0500 vs c0010, plus every cluster's pods vs c0999's service range.
-        XCTAssertEqual(mc101.count, 1 + 999)
+        // c0500 vs c0010, plus c0999's service range vs every cluster's pods: one finding for
+        // c0999 that names the first cluster and lists ten more as related (SPEC 7).
+        XCTAssertEqual(mc101.count, 1 + 1)
         XCTAssertTrue(mc101.contains { $0.cluster == "c0500" && $0.related.first?.cluster == "c0010" })
-        XCTAssertEqual(mc101.filter { $0.cluster == "c0999" }.count, 999, "c0999 is the later cluster of every pair")
+        let c999 = mc101.filter { $0.cluster == "c0999" }
+        XCTAssertEqual(c999.count, 1, "c0999 is the later cluster of every pair, reported once")
+        XCTAssertEqual(c999.first?.related.map(\.cluster), ["c0000"] + (1...10).map { Optional(name($0)) })
+        XCTAssert(c999.first?.message.contains("(and pod CIDRs of 998 more clusters on the same network, 988 of them not listed)") == true,
+                  c999.first?.message ?? "")
         XCTAssertEqual(findings.filter { $0.rule == "MC103" }.count, 0)
     }
 

@@ -112,11 +112,11 @@ final class ReporterTests: XCTestCase {
         var g = f
         g.severity = .info
         g.file = "we st/a:b,c.yaml"
-        g.message = "100% wrong\r\nreally"
+        g.message = "100% wrong\r\nreally"  // a line break in a value is shown, not sent (SPEC 7)
         g.cluster = "west"
         g.related = [RelatedLocation(cluster: "east", file: "east/gw.yaml", line: 3, column: 1, message: "the gateway")]
         XCTAssertEqual(GitHubReporter.render(LintReport(set: set, graph: MeshGraph(set: set), findings: [g])),
-                       "::notice file=we st/a%3Ab%2Cc.yaml,line=14,col=9,title=MC401 cross-cluster-port::100%25 wrong%0D%0Areally (cluster west)%0Arelated: east/gw.yaml:3:1 (east): the gateway\n")
+                       "::notice file=we st/a%3Ab%2Cc.yaml,line=14,col=9,title=MC401 cross-cluster-port::100%25 wrong\\r\\nreally (cluster west)%0Arelated: east/gw.yaml:3:1 (east): the gateway\n")
         g.severity = .warning
         XCTAssertTrue(GitHubReporter.render(LintReport(set: set, graph: MeshGraph(set: set), findings: [g])).hasPrefix("::warning "))
         let rooted = ConfigSetLoader().load(documents: [], root: "mesh")

@@ -4,23 +4,27 @@
 /// error → `::error`, warning → `::warning`, info → `::notice`. Related locations follow the
 /// message on their own lines. Paths are relative to the directory meshlint ran in (the set
 /// root as given is prefixed), which is how GitHub resolves annotation files. Data is escaped
-/// as the runner expects (`%`, CR, LF), property values also `:` and `,`.
+/// as the runner expects (`%`, CR, LF), property values also `:` and `,`; before that every
+/// value goes through ``OutputEscaping/text(_:)``, so no value can end the command's line or
+/// start another command (`::add-mask::`, `::error::`). The only line breaks in a message are
+/// the ones this reporter puts before related locations, sent as `%0A`.
 public enum GitHubReporter {
     /// Renders a report: one command per finding, nothing else.
     public static func render(_ report: LintReport) -> String {
         let prefix = Paths.displayPrefix(root: report.set.root)
         var out = ""
         for f in report.findings {
-            let file = Paths.normalise(prefix + f.file)
+            let e = OutputEscaping.text
+            let file = e(Paths.normalise(prefix + f.file))
             let props = [
                 "file=" + escapeProperty(file), "line=\(f.line)", "col=\(f.column)",
-                "title=" + escapeProperty("\(f.rule) \(f.name)"),
+                "title=" + escapeProperty(e("\(f.rule) \(f.name)")),
             ].joined(separator: ",")
-            var message = f.message
-            if let c = f.cluster { message += " (cluster \(c))" }
+            var message = e(f.message)
+            if let c = f.cluster { message += " (cluster \(e(c)))" }
             for r in f.related {
-                let where_ = "\(Paths.normalise(prefix + r.file)):\(r.line):\(r.column)" + (r.cluster.map { " (\($0))" } ?? "")
-                message += "\nrelated: \(where_): \(r.message)"
+                let where_ = "\(e(Paths.normalise(prefix + r.file))):\(r.line):\(r.column)" + (r.cluster.map { " (\(e($0)))" } ?? "")
+                message += "\nrelated: \(where_): \(e(r.message))"
             }
             out += "::\(command(f.severity)) \(props)::\(escapeData(message))\n"
         }
@@ -75,7 +79,7 @@ public enum GitHubReporter {
 
     /// A workflow command reporting that meshlint could not run (for stderr on exit code 2).
     public static func renderFailure(error: String) -> String {
-        "::error title=meshlint::\(escapeData(error))\n"
+        "::error title=meshlint::\(escapeData(OutputEscaping.text(error)))\n"
     }
 
     /// The workflow command for a severity.

@@ -69,9 +69,10 @@ public struct JSONWriter {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                // Controls, DEL, C1, bidi overrides and line separators as \u escapes: the
+                // document keeps the value, a terminal or viewer showing it raw is not moved.
+                if OutputEscaping.isUnsafe(u) {
+                    out += "\\u" + OutputEscaping.hex(u.value, width: 4).lowercased()
                 } else {
                     out.unicodeScalars.append(u)
                 }

@@ -1,5 +1,6 @@
 /// Human-readable output: `file:line:column: severity: message [MC401]`, related locations
-/// indented below, a blank line between files, and a summary line.
+/// indented below, a blank line between files, and a summary line. Every path, cluster name and
+/// message goes through ``OutputEscaping/text(_:)``, so a finding is always one line of its own.
 public enum TextReporter {
     /// Renders a report; `color` adds ANSI colours (the CLI sets it only on a terminal).
     /// `fromWorkingDirectory` prints paths relative to the directory meshlint runs in (the set
@@ -12,18 +13,19 @@ public enum TextReporter {
         for f in report.findings {
             if let last = lastFile, last != f.file { out += "\n" }
             lastFile = f.file
-            let loc = "\(shown(f.file)):\(f.line):\(f.column):"
+            let e = OutputEscaping.text
+            let loc = "\(e(shown(f.file))):\(f.line):\(f.column):"
             let sev = f.severity.rawValue
             out += color ? "\u{1B}[1m\(loc)\u{1B}[0m \(paint(sev, f.severity)):" : "\(loc) \(sev):"
-            out += " \(f.message) [\(f.rule)]\n"
+            out += " \(e(f.message)) [\(e(f.rule))]\n"
             if let c = f.cluster, !f.file.hasPrefix(c + "/") {
-                out += "    in cluster \(c)\n"
+                out += "    in cluster \(e(c))\n"
             }
             for r in f.related {
-                let where_ = "\(shown(r.file)):\(r.line):\(r.column)" + (r.cluster.map { " (\($0))" } ?? "")
-                out += "    related: \(where_): \(r.message)\n"
+                let where_ = "\(e(shown(r.file))):\(r.line):\(r.column)" + (r.cluster.map { " (\(e($0)))" } ?? "")
+                out += "    related: \(where_): \(e(r.message))\n"
             }
-            if let fix = f.fix { out += "    fix available: \(fix.title) (meshlint fix)\n" }
+            if let fix = f.fix { out += "    fix available: \(e(fix.title)) (meshlint fix)\n" }
         }
         if !report.findings.isEmpty { out += "\n" }
         out += summaryLine(report)

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A rule's identity and the severity it reports at in this run.
 public struct RuleDescriptor: Sendable, Hashable {
     /// Stable code, e.g. `MC401`.
@@ -97,25 +95,20 @@ public enum RuleEngine {
         let graph = graph ?? MeshGraph(set: set)
         let present = Set(set.resources.map(\.kind))
         let active = rules.filter { !$0.rule.requiresReads || !$0.rule.reads.isDisjoint(with: present) }
-        final class Slots: @unchecked Sendable { var out: [[Finding]]; init(_ n: Int) { out = Array(repeating: [], count: n) } }
-        let slots = Slots(active.count)
         // Longest first, so that the last rule to start is a short one: a rule's cost grows with
         // the resources of the kinds it reads (every resource for rules over the whole input).
-        // Each rule still writes its own slot, so the findings come out in the same order.
+        // Results are put back in rule order, so the findings come out in the same order.
         var perKind: [String: Int] = [:]
         for r in set.resources { perKind[r.kind, default: 0] += 1 }
         let cost = active.map { a in a.rule.reads.isEmpty ? set.resources.count : a.rule.reads.reduce(0) { $0 + perKind[$1, default: 0] } }
         let order = active.indices.sorted { cost[$0] != cost[$1] ? cost[$0] > cost[$1] : $0 < $1 }
-        let work: @Sendable (Int) -> Void = { k in
+        let started = concurrentMap(count: active.count, parallel: parallel) { k -> (Int, [Finding]) in
             let i = order[k]
             let ctx = RuleContext(set: set, graph: graph, rule: active[i].descriptor)
-            slots.out[i] = RuleEngine.attachingFixes(active[i].rule.check(ctx), of: active[i].rule, ctx)
+            return (i, RuleEngine.attachingFixes(active[i].rule.check(ctx), of: active[i].rule, ctx))
         }
-        if parallel && active.count > 1 {
-            DispatchQueue.concurrentPerform(iterations: active.count, execute: work)
-        } else {
-            for k in active.indices { work(k) }
-        }
-        return slots.out.flatMap { $0 }.sorted(by: Finding.reportOrder)
+        var results = Array(repeating: [Finding](), count: active.count)
+        for (i, findings) in started { results[i] = findings }
+        return results.flatMap { $0 }.sorted(by: Finding.reportOrder)
     }
 }

@@ -109,7 +109,9 @@ public enum YAMLParser {
         var i = 0
         while i < offset && i < buf.count {
             let c = buf[i]
-            if c == 10 { line += 1; col = 1 } else if c & 0xC0 != 0x80 { col += 1 }
+            // Line breaks as libyaml counts them: LF, CRLF, and a lone CR (fuzzer: crash-b6ad74db).
+            let lineBreak = c == 10 || (c == 13 && (i + 1 >= buf.count || buf[i + 1] != 10))
+            if lineBreak { line += 1; col = 1 } else if c & 0xC0 != 0x80 && c != 13 { col += 1 }
             i += 1
         }
         return SourcePosition(line: line, column: col)
@@ -229,10 +231,14 @@ private struct TreeBuilder {
         let related: SourcePosition? = parser.context != nil
             ? SourcePosition(line: Int(parser.context_mark.line) + 1, column: Int(parser.context_mark.column) + 1)
             : nil
+        // libyaml starts a new line at the end of a stream without a final line break, so an
+        // end-of-input error lands on a line the file does not have: report the file's end.
+        let end = YAMLParser.position(ofByte: input.count, in: input)
+        func inFile(_ p: SourcePosition) -> SourcePosition { p.line > end.line ? end : p }
         diagnostics.append(YAMLDiagnostic(
             kind: parser.error == YAML_READER_ERROR ? .encoding : .syntax,
             message: message,
-            position: position, related: related, nodeIndex: nil))
+            position: inFile(position), related: related.map(inFile), nodeIndex: nil))
     }
 
     @inline(__always)

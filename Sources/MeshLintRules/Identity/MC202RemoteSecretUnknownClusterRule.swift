@@ -36,7 +36,7 @@ struct RemoteSecretUnknownClusterRule: Rule {
                 if let hit = servers.lazy.compactMap({ srv in id.cluster(servingAPIAt: srv.value).map { (srv, $0) } }).first {
                     let (srv, owner) = hit
                     let ownerID = id.clusterID(owner.cluster, facts: graph.facts[owner.cluster])?.value ?? context.clusterName(owner.cluster)
-                    reaches = " Its kubeconfig server \(srv.value) is the API server of \(context.clusterName(owner.cluster)) (\(owner.address.source)), whose cluster ID is \(ownerID)."
+                    reaches = " Its kubeconfig server \(Redact.url(srv.value)) is the API server of \(context.clusterName(owner.cluster)) (\(owner.address.source)), whose cluster ID is \(ownerID)."
                     suggestion = ownerID
                     related.append(context.related("API server of \(context.clusterName(owner.cluster)): \(owner.address.source)",
                                                    at: owner.address.node, cluster: owner.cluster))

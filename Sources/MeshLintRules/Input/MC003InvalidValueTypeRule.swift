@@ -35,7 +35,9 @@ struct InvalidValueTypeRule: Rule {
                 for field in ["data", "stringData", "binaryData"] {
                     guard let map = r.root[field], map.isMapping else { continue }
                     for (k, v) in map.pairs where !isString(v) && !v.isNull {
-                        report(v, "\(field).\(k.scalar ?? "?") in \(r.kind) \(r.name) has \(describe(v)); \(r.kind) data values must be strings, so the API server rejects the object. Quote it or use a block scalar (|).",
+                        // A Secret's values are never quoted back (SPEC 7), only their type.
+                        let what = r.kind == "Secret" ? describe(v, reveal: false) : describe(v)
+                        report(v, "\(field).\(k.scalar ?? "?") in \(r.kind) \(r.name) has \(what); \(r.kind) data values must be strings, so the API server rejects the object. Quote it or use a block scalar (|).",
                                "\(field).\(k.scalar ?? "?")")
                     }
                 }
@@ -58,7 +60,8 @@ struct InvalidValueTypeRule: Rule {
                             for (ei, e) in env.items.enumerated() {
                                 if let v = e["value"], !isString(v), !v.isNull {
                                     let name = e["name"]?.text ?? "?"
-                                    report(v, "environment variable \(name) has \(describe(v)); env values must be strings, so the API server rejects the \(r.kind). Quote it: \(quoted(v)).",
+                                    let reveal = !Self.looksSecret(name)
+                                    report(v, "environment variable \(name) has \(describe(v, reveal: reveal)); env values must be strings, so the API server rejects the \(r.kind). Quote it\(reveal ? ": \(quoted(v))" : "").",
                                            "\(prefix).\(listName)[\(ci)].env[\(ei)].value")
                                 }
                             }
@@ -89,7 +92,24 @@ struct InvalidValueTypeRule: Rule {
 
     private func isString(_ n: YAMLNode) -> Bool { n.isScalar && n.resolvedType == .string }
 
-    private func describe(_ n: YAMLNode) -> String {
+    /// Whether an environment variable's name says it holds a credential, so its value is not
+    /// quoted back.
+    static func looksSecret(_ name: String) -> Bool {
+        let n = name.uppercased()
+        return ["PASS", "TOKEN", "SECRET", "KEY", "CRED", "AUTH"].contains(where: n.contains)
+    }
+
+    /// The value's type, and the value itself unless `reveal` is false.
+    private func describe(_ n: YAMLNode, reveal: Bool = true) -> String {
+        if !reveal, n.isScalar {
+            switch n.resolvedType {
+            case .bool: return "a boolean value"
+            case .int: return "an integer value"
+            case .float: return "a number"
+            case .null: return "a null value"
+            case .string: return "a string"
+            }
+        }
         switch n.kind {
         case .mapping: return "a mapping value"
         case .sequence: return "a list value"

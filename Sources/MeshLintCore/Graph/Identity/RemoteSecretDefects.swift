@@ -14,7 +14,8 @@ public struct RemoteSecretDefect: Sendable {
         case malformed(String)
         /// No `clusters[].cluster.server` (or an empty one).
         case noServer
-        /// The server is loopback, unspecified or `localhost`: from istiod's pod that is the pod itself.
+        /// The server (credentials redacted, ``Redact/url(_:)``) is loopback, unspecified or
+        /// `localhost`: from istiod's pod that is the pod itself.
         case loopbackServer(server: String, host: String, what: String)
         /// The server is the in-cluster API name (`kubernetes.default.svc`), which resolves to
         /// the holder's own API server.
@@ -141,9 +142,9 @@ extension MeshGraph {
             }
             if Placeholder.isTemplate(text) || Placeholder.isTemplate(host) { continue }
             if let what = KubeconfigServerHost.loopback(host) {
-                add(.loopbackServer(server: text, host: host, what: what), entry, target, loc, path)
+                add(.loopbackServer(server: Redact.url(text), host: host, what: what), entry, target, loc, path)
             } else if KubeconfigServerHost.isInClusterName(host) {
-                add(.inClusterServer(server: text, host: host), entry, target, loc, path)
+                add(.inClusterServer(server: Redact.url(text), host: host), entry, target, loc, path)
             } else if let t = target, t != holder, case .success(let ip) = IPAddress.parse(host) {
                 let ranges = cidrIndex.cidrs(t)
                 // Pod IPs are routable between clusters of one network (SPEC: same network);
@@ -151,7 +152,7 @@ extension MeshGraph {
                 let sameNetwork = identity.network(t) == identity.network(holder)
                 if let src = ranges.effective(.service).first(where: { $0.value.contains(ip) })
                     ?? (sameNetwork ? nil : ranges.effective(.pod).first(where: { $0.value.contains(ip) })) {
-                    add(.serverInTargetRange(server: text, host: host, range: src), entry, target, loc, path)
+                    add(.serverInTargetRange(server: Redact.url(text), host: host, range: src), entry, target, loc, path)
                 }
             }
         }

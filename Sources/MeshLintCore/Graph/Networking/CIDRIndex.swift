@@ -1,9 +1,16 @@
-/// Two clusters on the same network whose ranges in use overlap.
+/// A cluster's range in use that overlaps ranges of earlier clusters on the same network: one
+/// value per later cluster and pair of roles, however many earlier clusters it overlaps, so n
+/// clusters sharing one range give n-1 overlaps, not n(n-1)/2.
 public struct CIDROverlap: Sendable {
     /// The network both clusters are on (nil: the default network, no name set).
     public let network: String?
-    /// The range of the cluster that comes first in set order.
+    /// The overlapping range of the first cluster in set order that it overlaps.
     public let earlier: CIDRSource
+    /// The overlapping ranges of further earlier clusters (one per cluster, in set order), at
+    /// most ``CIDRIndex/overlapOthersCap``.
+    public let others: [CIDRSource]
+    /// How many further earlier clusters overlap beyond `others`.
+    public let othersNotListed: Int
     /// The range of the cluster that comes later in set order (findings point here).
     public let later: CIDRSource
     /// The addresses in both ranges.
@@ -20,9 +27,11 @@ public struct CIDROverlap: Sendable {
 public final class CIDRIndex: Sendable {
     /// Per cluster, indexed like `ConfigSet.clusters`.
     public let clusters: [ClusterCIDRs]
-    /// Overlapping ranges between clusters on the same network: one per pair of clusters and
+    /// Overlapping ranges between clusters on the same network: one per later cluster and
     /// pair of roles (pod/pod, pod/service, service/pod, service/service), or per shared node.
     public let overlaps: [CIDROverlap]
+    /// How many earlier clusters besides the first an overlap lists.
+    public static let overlapOthersCap = 10
 
     /// Reads every cluster's CIDR sources and sweeps each network for overlaps; `network` is the
     /// cluster's network (clusters with nil share the default network).
@@ -90,7 +99,7 @@ public final class CIDRIndex: Sendable {
     // MARK: - Overlaps between clusters
 
     private enum OverlapKey: Hashable {
-        case pair(earlier: Int, later: Int, laterRole: CIDRRole, earlierRole: CIDRRole)
+        case later(cluster: Int, laterRole: CIDRRole, earlierRole: CIDRRole)
         case shared(node: YAMLNode, laterRole: CIDRRole, earlierRole: CIDRRole)
     }
 
@@ -110,7 +119,8 @@ public final class CIDRIndex: Sendable {
                 entries += clusters[c].effective(.pod)
                 entries += clusters[c].effective(.service)
             }
-            var best: [OverlapKey: (CIDRSource, CIDRSource)] = [:]
+            // Per key: the best pair per earlier cluster (lowest locations first).
+            var best: [OverlapKey: [Int: (CIDRSource, CIDRSource)]] = [:]
             var shared: [OverlapKey: Set<Int>] = [:]
             var keys: [OverlapKey] = []
             for (i, j) in IntervalSweep.overlappingPairs(entries.map(\.value.range)) {
@@ -119,26 +129,31 @@ public final class CIDRIndex: Sendable {
                 let (e, l) = a.cluster < b.cluster ? (a, b) : (b, a)
                 if e.node == l.node {
                     let key = OverlapKey.shared(node: l.node, laterRole: l.role, earlierRole: e.role)
-                    if shared[key] == nil { keys.append(key); best[key] = (e, l) }
+                    if shared[key] == nil { keys.append(key); best[key] = [e.cluster: (e, l)] }
                     shared[key, default: []].formUnion([e.cluster, l.cluster])
                     continue
                 }
-                let key = OverlapKey.pair(earlier: e.cluster, later: l.cluster, laterRole: l.role, earlierRole: e.role)
-                if let old = best[key] {
-                    if (l.cidr.location, e.cidr.location) < (old.1.cidr.location, old.0.cidr.location) { best[key] = (e, l) }
-                } else {
-                    keys.append(key)
-                    best[key] = (e, l)
-                }
+                let key = OverlapKey.later(cluster: l.cluster, laterRole: l.role, earlierRole: e.role)
+                if best[key] == nil { keys.append(key) }
+                if let old = best[key]?[e.cluster],
+                   (l.cidr.location, e.cidr.location) >= (old.1.cidr.location, old.0.cidr.location) { continue }
+                best[key, default: [:]][e.cluster] = (e, l)
             }
             for key in keys {
-                let (e, l) = best[key]!
+                let pairs = best[key]!.sorted { $0.key < $1.key }.map(\.value)
+                // Reported at the later cluster's range that overlaps the first earlier cluster;
+                // the other earlier clusters come along as related ranges.
+                let (e, l) = pairs[0]
+                let rest = pairs.dropFirst().map(\.0)
                 let inter = e.value.range.intersection(l.value.range)!
                 let also = clusters[l.cluster].sources.filter {
                     $0.role == l.role && $0.origin > l.origin && $0.node != l.node && $0.value.range.overlaps(inter)
                 }
                 let sharers = shared[key].map { $0.sorted() } ?? []
-                out.append(CIDROverlap(network: net, earlier: e, later: l, intersection: inter, laterAlso: also, sharedBy: sharers))
+                out.append(CIDROverlap(network: net, earlier: e,
+                                       others: Array(rest.prefix(overlapOthersCap)),
+                                       othersNotListed: max(0, rest.count - overlapOthersCap),
+                                       later: l, intersection: inter, laterAlso: also, sharedBy: sharers))
             }
         }
         return out.sorted { a, b in

@@ -32,6 +32,23 @@ public struct EmbeddedYAML: Sendable {
     /// Where to report an embedded parse position: itself when exact, else the host's position.
     public func position(_ p: SourcePosition) -> SourcePosition { exact ? p : host.position }
 
+    /// `parsed` with diagnostics past the text's last line (libyaml reports "end of input"
+    /// errors on the line after the block's final line break, at column 1) moved to the end of
+    /// the last line, so once shifted by the block's indentation they still lie on a line of
+    /// the outer file and within it (the fuzzer found MC204 reported past a file's end).
+    static func clampingDiagnosticsToText(_ parsed: YAMLFile, _ text: String) -> YAMLFile {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let count = text.hasSuffix("\n") ? lines.count - 1 : lines.count
+        guard count > 0, parsed.diagnostics.contains(where: { $0.position.line > count }) else { return parsed }
+        let end = SourcePosition(line: count, column: lines[count - 1].unicodeScalars.count + 1)
+        let diags = parsed.diagnostics.map { d in
+            d.position.line > count
+                ? YAMLDiagnostic(kind: d.kind, message: d.message, position: end, related: d.related, nodeIndex: d.nodeIndex)
+                : d
+        }
+        return parsed.repositioned(diagnostics: diags) { _ in }
+    }
+
     /// Parses the text of `host` (a scalar), given the key that owns it (nil for sequence items).
     public init?(host: YAMLNode, key: YAMLNode?) {
         guard host.isScalar, let text = host.scalar, !text.isEmpty else { return nil }
@@ -42,8 +59,9 @@ public struct EmbeddedYAML: Sendable {
     /// `data`, where `mapPositions` must be false: decoded lines are not the file's lines).
     public init(text: String, host: YAMLNode, key: YAMLNode?, mapPositions: Bool = true, limits: YAMLLimits = YAMLLimits()) {
         self.host = host
-        let parsed = YAMLParser.parse(bytes: Array(text.utf8), path: host.file.path, limits: limits)
+        var parsed = YAMLParser.parse(bytes: Array(text.utf8), path: host.file.path, limits: limits)
         if mapPositions && host.isScalar && host.style == .literal {
+            parsed = Self.clampingDiagnosticsToText(parsed, text)
             // Where the block's first content character stands (one place decides the indent).
             let origin = ScalarTextLayout(host: host, key: key).position(line: 0, column: 0)
             self.file = parsed.shifted(lines: origin.line - 1, columns: max(0, origin.column - 1))
