@@ -111,12 +111,12 @@ public final class TrafficIndex: Sendable {
     /// are several clusters. `body` must read only shared immutable data.
     static func perCluster<T>(_ n: Int, _ body: (Int) -> T) -> [T] {
         guard n > 1 else { return (0..<n).map(body) }
-        let slots = PerClusterSlots<T>(n)
-        withoutActuallyEscaping(body) { body in
+        // Each cluster's result goes to its own preallocated slot (writing `array[c]` of a shared
+        // Swift array from several threads is a data race; TSan reports it).
+        return withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: n) { c in slots.out[c] = body(c) }
+            return concurrentMap(count: n) { c in body(c) }
         }
-        return slots.out.map { $0! }
     }
 
     /// `meshConfig.rootNamespace` of the cluster's install, else its Istio namespace.
@@ -128,12 +128,6 @@ public final class TrafficIndex: Sendable {
         }
         return f.istioNamespace
     }
-}
-
-/// One result per cluster, each written by one thread of `TrafficIndex.perCluster`.
-private final class PerClusterSlots<T>: @unchecked Sendable {
-    var out: [T?]
-    init(_ n: Int) { out = Array(repeating: nil, count: n) }
 }
 
 extension MeshGraph {
