@@ -200,7 +200,8 @@ struct Rules: ParsableCommand {
         for d in docs {
             let name = d.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             let sev = d.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
-            print("\(d.code)  \(name)  \(sev)  \(d.summary)")
+            let e = OutputEscaping.text   // documentation from --rules DIR is not trusted text
+            print("\(e(d.code))  \(e(name))  \(sev)  \(e(d.summary))")
         }
     }
 }
@@ -221,7 +222,7 @@ struct Explain: ParsableCommand {
             let hint = Suggest.nearest(rule, in: candidates).map { " (did you mean \($0)?)" } ?? ""
             throw UsageError(description: "unknown rule '\(rule)'\(hint); `meshlint rules` lists them")
         }
-        print(RuleDocRenderer.text(d), terminator: "")
+        print(OutputEscaping.document(RuleDocRenderer.text(d)), terminator: "")
     }
 }
 

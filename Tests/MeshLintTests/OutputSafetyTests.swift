@@ -320,3 +320,30 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(1_000.withThousandsSeparators, "1,000")
     }
 }
+
+/// Rule documentation read with `--rules DIR` is printed by `rules` and `explain`: it cannot
+/// move the terminal either.
+final class RuleDocOutputSafetyTests: XCTestCase {
+    func testDocumentEscapingKeepsLineBreaksOnly() {
+        XCTAssertEqual(OutputEscaping.document("a\nb\u{1B}[2J\r\n::error::x"), "a\nb\\e[2J\\r\n::error::x")
+    }
+
+    func testRulesAndExplainEscapeDocumentationFromADirectory() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("meshlint-rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let original = try String(contentsOf: repo.appendingPathComponent("Rules/MC001.yaml"), encoding: .utf8)
+        let hostile = original.replacingOccurrences(
+            of: "summary: A file is not valid YAML or JSON, or cannot be read.",
+            with: "summary: \"A file \\e]0;pwned\\a is not valid\\e[2J\"")
+        XCTAssertNotEqual(hostile, original, "the summary line was found")
+        try hostile.write(to: dir.appendingPathComponent("MC001.yaml"), atomically: true, encoding: .utf8)
+        for args in [["rules", "--rules", dir.path], ["explain", "MC001", "--rules", dir.path]] {
+            let r = try CLI.run(args)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertFalse(r.stdout.unicodeScalars.contains { $0 != "\n" && OutputEscaping.isUnsafe($0) }, r.stdout)
+            XCTAssertTrue(r.stdout.contains("\\e]0;pwned\\u{07} is not valid\\e[2J"), r.stdout)
+        }
+    }
+}

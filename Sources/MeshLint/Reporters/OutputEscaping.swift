@@ -36,6 +36,13 @@ public enum OutputEscaping {
         return out
     }
 
+    /// Multi-line text (a rule's documentation, which `--rules DIR` may take from anywhere):
+    /// line breaks stay, every other unsafe scalar is written visibly as in ``text(_:)``.
+    public static func document(_ s: String) -> String {
+        s.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { text(String(String.UnicodeScalarView($0))) }.joined(separator: "\n")
+    }
+
     /// `value` in upper-case hexadecimal, zero-padded to `width` digits.
     public static func hex(_ value: UInt32, width: Int) -> String {
         let digits = String(value, radix: 16, uppercase: true)
