@@ -38,14 +38,7 @@ struct FixCommand: ParsableCommand {
     var failOn: FailOn = .error
 
     func run() throws {
-        let only = select.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-        let linter: Linter
-        do {
-            let configuration = try config.map { path throws(LintError) in try LintConfiguration(contentsOfFile: path) }
-            linter = try Linter(only: only, configuration: configuration)
-        } catch {
-            throw UsageError(description: error.description)
-        }
+        let linter = try makeLinter(select: select, config: config)
         let result: FixResult
         do {
             result = try linter.fix(paths: paths, options: LoadOptions(manifestPath: manifest))

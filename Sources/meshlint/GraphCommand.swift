@@ -48,17 +48,8 @@ struct Graph: ParsableCommand {
     var rulesDirectory: String?
 
     func run() throws {
-        let only = select.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-        let ruleBook = try loadRuleBook(rulesDirectory)
-        let linter: Linter
-        let baselineFilter: Baseline?
-        do {
-            let configuration = try config.map { path throws(LintError) in try LintConfiguration(contentsOfFile: path) }
-            linter = try Linter(only: only, configuration: configuration, ruleBook: ruleBook)
-            baselineFilter = try baseline.map { path throws(LintError) in try Baseline(contentsOfFile: path) }
-        } catch {
-            throw UsageError(description: error.description)
-        }
+        let linter = try makeLinter(select: select, config: config, rulesDirectory: rulesDirectory)
+        let baselineFilter = try loadBaseline(baseline)
         if layout == .dot && (format == .svg || format == .html) && Self.graphviz() == nil {
             throw UsageError(description: "--layout dot needs Graphviz's `dot` on PATH (apt-get install graphviz)")
         }

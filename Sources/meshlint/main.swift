@@ -89,7 +89,6 @@ struct Lint: ParsableCommand {
     var onlyChangedGiven: Bool { onlyChangedInPaths || !onlyChanged.isEmpty }
 
     func run() throws {
-        let only = select.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         var roots = paths
         var changed = onlyChanged
         if onlyChangedInPaths {
@@ -99,16 +98,8 @@ struct Lint: ParsableCommand {
             roots = paths.filter { Self.isDirectory($0) }
             changed = paths.filter { !Self.isDirectory($0) }
         }
-        let ruleBook = try loadRuleBook(rulesDirectory)
-        let linter: Linter
-        let baselineFilter: Baseline?
-        do {
-            let configuration = try config.map { path throws(LintError) in try LintConfiguration(contentsOfFile: path) }
-            linter = try Linter(only: only, configuration: configuration, ruleBook: ruleBook)
-            baselineFilter = writeBaseline == nil ? try baseline.map { path throws(LintError) in try Baseline(contentsOfFile: path) } : nil
-        } catch {
-            throw UsageError(description: error.description)
-        }
+        let linter = try makeLinter(select: select, config: config, rulesDirectory: rulesDirectory)
+        let baselineFilter = writeBaseline == nil ? try loadBaseline(baseline) : nil
         var report: LintReport
         do {
             report = try linter.lint(paths: roots, options: LoadOptions(manifestPath: manifest, kustomize: KustomizeCommand.fromPATH()))
@@ -186,6 +177,26 @@ struct InputError: Error {
 func loadRuleBook(_ directory: String?) throws -> RuleBook {
     guard let directory else { return .builtin }
     do { return try RuleBook.load(directory: directory) } catch { throw UsageError(description: error.description) }
+}
+
+/// The linter `lint`, `graph` and `fix` share: `--select` (codes or names, comma-separated),
+/// `--config` and `--rules DIR`; a bad file or rule name is a usage error.
+func makeLinter(select: String?, config: String?, rulesDirectory: String? = nil) throws -> Linter {
+    let only = select.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+    let ruleBook = try loadRuleBook(rulesDirectory)
+    do {
+        let configuration = try config.map { path throws(LintError) in try LintConfiguration(contentsOfFile: path) }
+        return try Linter(only: only, configuration: configuration, ruleBook: ruleBook)
+    } catch {
+        throw UsageError(description: error.description)
+    }
+}
+
+/// The `--baseline` file; a bad file is a usage error.
+func loadBaseline(_ path: String?) throws -> Baseline? {
+    do { return try path.map { path throws(LintError) in try Baseline(contentsOfFile: path) } } catch {
+        throw UsageError(description: error.description)
+    }
 }
 
 struct Rules: ParsableCommand {
