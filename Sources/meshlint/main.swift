@@ -204,7 +204,7 @@ func parseReferenceTime(_ text: String) throws -> Date {
     plain.formatOptions = [.withInternetDateTime]
     let fractional = ISO8601DateFormatter()
     fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    let t = text.trimmingCharacters(in: .whitespaces)
+    let t = text.trimmingCharacters(in: .whitespaces).uppercased()   // RFC 3339 allows `t` and `z`
     if let d = plain.date(from: t) ?? fractional.date(from: t) { return d }
     throw UsageError(description: "--now '\(OutputEscaping.text(text))' is not an RFC 3339 date-time (e.g. 2026-12-01T00:00:00Z)")
 }

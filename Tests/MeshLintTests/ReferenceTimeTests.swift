@@ -15,6 +15,8 @@ final class ReferenceTimeTests: XCTestCase {
         // Two hours ahead in +02:00 is the same instant as 00:00Z: same output.
         let offset = try CLI.run(["lint", Self.set, "--select", "MC307", "--now", "2026-12-01T02:00:00+02:00"], in: CLI.packageRoot)
         XCTAssertEqual(offset.stdout, before.stdout)
+        let lower = try CLI.run(["lint", Self.set, "--select", "MC307", "--now", "2026-12-01t00:00:00z"], in: CLI.packageRoot)
+        XCTAssertEqual(lower.stdout, before.stdout)
         let after = try CLI.run(["lint", Self.set, "--select", "MC307", "--now", "2026-12-21T12:00:00.5Z"], in: CLI.packageRoot)
         XCTAssertTrue(after.stdout.contains("expired on 2026-12-20"), after.stdout)
         XCTAssertFalse(after.stdout.contains("warning:"), after.stdout)

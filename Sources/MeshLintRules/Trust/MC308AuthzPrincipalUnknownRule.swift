@@ -5,7 +5,10 @@ import MeshLintCore
 /// account that no cluster has (only judged where the set shows them).
 struct AuthzPrincipalUnknownRule: Rule {
     let code = "MC308"
-    let reads: Set<String> = ["AuthorizationPolicy"]
+    /// Policies are what it judges; the rest says which trust domains, namespaces and service
+    /// accounts exist (it returns at once when the set holds no principal).
+    let reads: Set<String> = ["AuthorizationPolicy", "IstioOperator", "Namespace", "ServiceAccount", "Deployment",
+                              "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "Gateway"]
 
     func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
