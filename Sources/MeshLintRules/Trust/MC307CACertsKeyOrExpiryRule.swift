@@ -29,8 +29,11 @@ struct CACertsKeyOrExpiryRule: Rule {
                                            fieldPath: "data.ca-key.pem"))
             }
             if let first = x.chainStart, let chain = x.caCerts.chain, let ca = x.caCerts.ca, let caCert = ca.certificates.first {
+                let effect = x.chainHoldsCA
+                    ? "istiod sends this chain after every workload certificate it signs, and TLS requires each certificate to be followed by the one that certifies it: verifiers that follow the rule strictly reject the out-of-order chain"
+                    : "istiod sends this chain after every workload certificate it signs, and without the intermediate in it peers cannot link the workload certificate to the root, so mTLS fails with CERTIFICATE_VERIFY_FAILED"
                 out.append(context.finding(
-                    "cert-chain.pem of \(name) starts with \(first.subject), not with ca-cert.pem (\(caCert.subject)): istiod sends this chain with every workload certificate it signs, so peers cannot link the workload certificate to the root and mTLS fails with CERTIFICATE_VERIFY_FAILED. Make cert-chain.pem the intermediate followed by its issuers up to the root (cat ca-cert.pem root-cert.pem > cert-chain.pem).",
+                    "cert-chain.pem of \(name) starts with \(first.subject), not with ca-cert.pem (\(caCert.subject)): \(effect). Make cert-chain.pem the intermediate followed by its issuers up to the root (cat ca-cert.pem root-cert.pem > cert-chain.pem).",
                     resource: secret, at: chain.node,
                     related: [context.related("ca-cert.pem", at: ca.node, cluster: x.cluster)],
                     fieldPath: "data.cert-chain.pem"))

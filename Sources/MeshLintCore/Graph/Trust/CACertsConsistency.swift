@@ -37,6 +37,8 @@ public struct CACertsConsistency: Sendable {
     public let keyProblem: KeyProblem?
     /// The first certificate of `cert-chain.pem` when it is not `ca-cert.pem`'s.
     public let chainStart: Certificate?
+    /// True when `cert-chain.pem` holds `ca-cert.pem`'s certificate somewhere (only out of order).
+    public let chainHoldsCA: Bool
     /// Every distinct CA certificate of the Secret (intermediate, root, rest of the chain).
     public let certificates: [Dated]
 
@@ -62,6 +64,7 @@ public struct CACertsConsistency: Sendable {
         } else {
             chainStart = nil
         }
+        chainHoldsCA = caCert.map { cc.chain?.certificates.contains($0) ?? false } ?? false
         var dated: [Dated] = []
         func add(_ file: CACertFile?, role: (Int) -> String) {
             guard let file else { return }
