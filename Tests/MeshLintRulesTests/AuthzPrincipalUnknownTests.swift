@@ -69,6 +69,7 @@ final class AuthzPrincipalUnknownTests: XCTestCase {
         XCTAssertEqual(got.count, 1, got.map(\.message).joined(separator: "\n"))
         XCTAssertTrue(got.first?.message.contains("did you mean east.example?") ?? false, got.first?.message ?? "")
         XCTAssertEqual(got.first?.fieldPath, "spec.rules[0].from[0].source.principals[7]")
+        XCTAssertEqual(got.first?.related.map(\.file).sorted(), ["east/istio.yaml", "west/istio.yaml"])
         // A cluster whose trust domain the set cannot see (no install in it): not judged.
         files["north/ns.yaml"] = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n"
         XCTAssertEqual(lint(files).map(\.message), [])

@@ -22,9 +22,9 @@ struct AuthzPrincipalUnknownRule: Rule {
             let effect = p.fieldPath.contains("notPrincipals") || p.fieldPath.contains("notValues")
                 ? "so the exclusion never applies and the rule covers those callers too"
                 : "so no caller ever matches it (\(r.spec?["action"]?.text == "DENY" ? "the rule denies nobody through it" : "the rule lets nobody in through it"))"
-            func report(_ message: String) {
+            func report(_ message: String, related: [RelatedLocation] = []) {
                 out.append(context.finding(message, at: p.value.node, cluster: r.isShared ? nil : r.clusterIndex,
-                                           resource: r, fieldPath: p.fieldPath))
+                                           resource: r, related: related, fieldPath: p.fieldPath))
             }
             if p.hasSPIFFEScheme {
                 report("\(what) with a spiffe:// scheme; Istio adds the scheme itself when it matches peer identities, \(effect). Write it without the scheme: \(p.value.value.dropFirst("spiffe://".count)).")
@@ -33,7 +33,12 @@ struct AuthzPrincipalUnknownRule: Rule {
             if let td = p.trustDomain, inv.trustDomainsComplete, !inv.trustDomains.contains(td) {
                 let known = inv.trustDomains.sorted()
                 let near = Suggest.nearest(td, in: known).map { " (did you mean \($0)?)" } ?? ""
-                report("\(what), whose trust domain \(td) is used or aliased by no cluster of the set (they use \(Self.list(known)))\(near); workload identities carry their cluster's trust domain, \(effect). Use the trust domain of the calling cluster, cluster.local (which stands for the local trust domain and its aliases), or add \(td) to meshConfig.trustDomainAliases.")
+                // Where the clusters state their trust domains (at most one place per cluster).
+                let related = graph.facts.compactMap { f in
+                    f.trustDomain.primary.map { context.related("\($0.source): \($0.value)", at: $0.node, cluster: f.index) }
+                }
+                report("\(what), whose trust domain \(td) is used or aliased by no cluster of the set (they use \(Self.list(known)))\(near); workload identities carry their cluster's trust domain, \(effect). Use the trust domain of the calling cluster, cluster.local (which stands for the local trust domain and its aliases), or add \(td) to meshConfig.trustDomainAliases.",
+                       related: related)
                 continue
             }
             guard let ns = p.namespace else { continue }
