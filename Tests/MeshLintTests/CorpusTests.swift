@@ -40,10 +40,15 @@ final class CorpusTests: XCTestCase {
     /// prints what the golden file records.
     static let referenceTime = ISO8601DateFormatter().date(from: "2026-12-01T00:00:00Z")!
 
-    func lint(_ dir: URL) throws -> LintReport {
+    /// A linter that judges certificate expiry at ``referenceTime``.
+    static func linter() throws -> Linter {
         var linter = try Linter()
-        linter.now = Self.referenceTime
-        return try linter.lint(paths: [dir.path])
+        linter.now = referenceTime
+        return linter
+    }
+
+    func lint(_ dir: URL) throws -> LintReport {
+        try Self.linter().lint(paths: [dir.path])
     }
 
     func testCorpusHasSets() {
