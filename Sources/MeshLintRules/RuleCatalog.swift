@@ -53,6 +53,8 @@ public enum BuiltinRules {
         CrossClusterPortRule(),
         CrossClusterGatewayMissingRule(),
         SNIRewriteMissingRule(),
+        NetworkGatewayUndiscoverableRule(),
+        EastWestNetworkViewMissingRule(),
         IstioMutualMissingRule(),
         IstioMutualShadowedRule(),
         GlobalDNSMissingRule(),
