@@ -61,6 +61,8 @@ public enum BuiltinRules {
         CrossClusterHostUnresolvedRule(),
         GlobalSearchDomainMissingRule(),
         RemoteServiceUnresolvableRule(),
+        ClusterDomainMismatchRule(),
+        MulticlusterFlagOverrideRule(),
     ]
 
     /// The rule with this code.

@@ -42,9 +42,7 @@ extension MeshGraph {
     public func hostnameGatewaysDisabled() -> [(cluster: Int, setting: Sourced<String>)] {
         var out: [(cluster: Int, setting: Sourced<String>)] = []
         for c in set.clusters.indices {
-            for s in facts[c].istiodEnv[NetworkGatewayRecognition.resolveHostnames] ?? [] where NetworkGatewayRecognition.isFalse(s.value) {
-                out.append((c, s))
-            }
+            for s in istiodFlag(NetworkGatewayRecognition.resolveHostnames, is: false, in: c) { out.append((c, s)) }
         }
         return out
     }
@@ -90,8 +88,6 @@ enum NetworkGatewayRecognition {
     static let networkLabel = "topology.istio.io/network"
     static let gatewayPortLabel = "networking.istio.io/gatewayPort"
     static let nodeSelectorAnnotation = "traffic.istio.io/nodeSelector"
-
-    static func isFalse(_ v: String) -> Bool { ["false", "0", "f"].contains(v.lowercased()) }
 
     /// The first reason istiod cannot use `s` as a network gateway, in the order it checks
     /// (label, port, address), with the node to report; nil when it can or the set cannot tell.
