@@ -17,22 +17,8 @@ final class ClusterDomainMismatchTests: XCTestCase {
         var out: [String: String] = [:]
         for i in 1...n {
             let j = i % n + 1
-            out["cluster\(i)/istio.yaml"] = """
-            apiVersion: install.istio.io/v1alpha1
-            kind: IstioOperator
-            spec:
-              values:
-                global:
-                  multiCluster: {clusterName: cluster\(i)}\(domain(i).map { "\n      proxy: {clusterDomain: \($0)}" } ?? "")
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: istio-remote-secret-cluster\(j)
-              namespace: istio-system
-              labels: {istio/multiCluster: "true"}
-              annotations: {networking.istio.io/cluster: cluster\(j)}
-            """
+            out["cluster\(i)/istio.yaml"] = MulticlusterFixtures.install(i, global: domain(i).map { "      proxy: {clusterDomain: \($0)}" } ?? "")
+                + "---\n" + MulticlusterFixtures.remoteSecret(for: "cluster\(j)")
         }
         out["helloworld.yaml"] = "apiVersion: v1\nkind: Service\nmetadata: {name: helloworld, namespace: sample}\nspec:\n  ports: [{port: 5000}]\n"
         return out
@@ -40,13 +26,13 @@ final class ClusterDomainMismatchTests: XCTestCase {
 
     func testTheMinorityDomainIsReported() {
         let report = lint(Self.mesh(3) { $0 == 2 ? "corp.example" : ($0 == 3 ? "cluster.local" : nil) })
-        XCTAssertEqual(keys(report), ["cluster2 cluster2/istio.yaml:7"], report.findings.map(\.message).joined(separator: "\n"))
+        XCTAssertEqual(keys(report), ["cluster2 cluster2/istio.yaml:8"], report.findings.map(\.message).joined(separator: "\n"))
         XCTAssertTrue(report.findings[0].related.contains { $0.cluster == "cluster1" && $0.file == "helloworld.yaml" })
     }
 
     func testDefaultDomainInTheMinorityIsReportedAtTheInstall() {
         let report = lint(Self.mesh(3) { $0 == 1 ? nil : "corp.example" })
-        XCTAssertEqual(keys(report), ["cluster1 cluster1/istio.yaml:5"])
+        XCTAssertEqual(keys(report), ["cluster1 cluster1/istio.yaml:6"])
         XCTAssertEqual(report.findings.first?.fieldPath, "spec.values.global.proxy.clusterDomain")
     }
 
@@ -73,6 +59,6 @@ final class ClusterDomainMismatchTests: XCTestCase {
         XCTAssertEqual(keys(lint(files)), ["cluster2 cluster2/kubeadm-config.yaml:9"])
         // Istio told about it: consistent inside cluster2, but now cluster2 differs from cluster1.
         let both = Self.mesh(2) { $0 == 2 ? "corp.example" : nil }.merging(["cluster2/kubeadm-config.yaml": files["cluster2/kubeadm-config.yaml"]!]) { a, _ in a }
-        XCTAssertEqual(keys(lint(both)), ["cluster2 cluster2/istio.yaml:7"])
+        XCTAssertEqual(keys(lint(both)), ["cluster2 cluster2/istio.yaml:8"])
     }
 }

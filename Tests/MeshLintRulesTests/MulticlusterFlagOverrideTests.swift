@@ -18,24 +18,9 @@ final class MulticlusterFlagOverrideTests: XCTestCase {
         var out: [String: String] = [:]
         for (i, j) in [(1, 2), (2, 1)] {
             let vars = env(i).sorted { $0.key < $1.key }.map { "        \($0.key): \"\($0.value)\"" }.joined(separator: "\n")
-            out["cluster\(i)/istio.yaml"] = """
-            apiVersion: install.istio.io/v1alpha1
-            kind: IstioOperator
-            metadata: {name: istio, namespace: istio-system}
-            spec:
-              values:
-                global:
-                  multiCluster: {clusterName: cluster\(i)}\(networks ? "\n      network: network\(i)" : "")
-            \(vars.isEmpty ? "" : "    pilot:\n      env:\n" + vars)
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: istio-remote-secret-cluster\(j)
-              namespace: istio-system
-              labels: {istio/multiCluster: "true"}
-              annotations: {networking.istio.io/cluster: cluster\(j)}
-            """
+            out["cluster\(i)/istio.yaml"] = MulticlusterFixtures.install(i, global: networks ? "      network: network\(i)" : "",
+                                                                      values: vars.isEmpty ? "" : "    pilot:\n      env:\n" + vars)
+                + "\n---\n" + MulticlusterFixtures.remoteSecret(for: "cluster\(j)")
         }
         return out
     }

@@ -21,38 +21,11 @@ final class NetworkGatewayUndiscoverableTests: XCTestCase {
     static func mesh(_ service: (Int) -> String?) -> [String: String] {
         var out: [String: String] = [:]
         for (i, j) in [(1, 2), (2, 1)] {
-            out["cluster\(i)/istio.yaml"] = """
-            apiVersion: install.istio.io/v1alpha1
-            kind: IstioOperator
-            metadata: {name: istio, namespace: istio-system}
-            spec:
-              values:
-                global:
-                  meshID: mesh1
-                  multiCluster: {clusterName: cluster\(i)}
-                  network: network\(i)
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: istio-remote-secret-cluster\(j)
-              namespace: istio-system
-              labels: {istio/multiCluster: "true"}
-              annotations: {networking.istio.io/cluster: cluster\(j)}
-            """
+            out["cluster\(i)/istio.yaml"] = MulticlusterFixtures.install(i, global: "      meshID: mesh1\n      network: network\(i)")
+                + "---\n" + MulticlusterFixtures.remoteSecret(for: "cluster\(j)")
             if let s = service(i) { out["cluster\(i)/ew.yaml"] = s }
         }
-        out["expose-services.yaml"] = """
-        apiVersion: networking.istio.io/v1
-        kind: Gateway
-        metadata: {name: cross-network-gateway, namespace: istio-system}
-        spec:
-          selector: {istio: eastwestgateway}
-          servers:
-          - port: {number: 15443, name: tls, protocol: TLS}
-            tls: {mode: AUTO_PASSTHROUGH}
-            hosts: ["*.local"]
-        """
+        out["expose-services.yaml"] = MulticlusterFixtures.crossNetworkGateway
         return out
     }
 
@@ -147,24 +120,7 @@ final class NetworkGatewayUndiscoverableTests: XCTestCase {
 
     func testClusterWithoutNetworkInAMultiNetworkSet() {
         var files = Self.mesh { Self.labelled($0) }
-        files["cluster3/istio.yaml"] = """
-        apiVersion: install.istio.io/v1alpha1
-        kind: IstioOperator
-        metadata: {name: istio, namespace: istio-system}
-        spec:
-          values:
-            global:
-              meshID: mesh1
-              multiCluster: {clusterName: cluster3}
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata:
-          name: istio-remote-secret-cluster1
-          namespace: istio-system
-          labels: {istio/multiCluster: "true"}
-          annotations: {networking.istio.io/cluster: cluster1}
-        """
+        files["cluster3/istio.yaml"] = MulticlusterFixtures.install(3, global: "      meshID: mesh1") + "---\n" + MulticlusterFixtures.remoteSecret(for: "cluster1")
         let report = lint(files)
         XCTAssertEqual(keys(report), ["MC404 cluster3 cluster3/istio.yaml:6"], describe(report.findings))
         // On one network (or none) a cluster without a network is normal.

@@ -19,7 +19,8 @@ extension MeshGraph {
     /// The east-west gateways of `cluster` as its Deployments and install declarations describe
     /// them: non-egress gateway workloads whose pod labels carry `topology.istio.io/network` and
     /// that serve 15443 (the Service in front or the declared ports expose it, or a container
-    /// listens on it). Service objects alone are left out: their pods are not described. A
+    /// listens on it). Service objects alone are left out: their pods are not described, and so
+    /// are Deployments istiod renders for Gateway API Gateways. A
     /// Deployment and the install declaration of the same gateway (rendered output next to the
     /// IstioOperator) count once, as the Deployment, which is what runs.
     public func eastWestGateways(in cluster: Int) -> [EastWestGateway] {
@@ -31,7 +32,9 @@ extension MeshGraph {
             switch w.origin {
             case .serviceObject, .installDefault: continue
             case .installDeclaration: if deployed.contains("\(w.namespace)/\(w.name)") { continue }
-            case .deployment: break
+            case .deployment:
+                // Rendered by istiod for a Gateway API Gateway, which derives the view from its label.
+                if w.labels["gateway.networking.k8s.io/gateway-name"] != nil || w.labels["istio.io/gateway-name"] != nil { continue }
             }
             guard EastWestGatewayReader.serves15443(w) else { continue }
             let chart = w.resource == nil && w.source.hasPrefix("gateway chart values") && w.service?.portsFieldPath == "networkGatewayPorts"
