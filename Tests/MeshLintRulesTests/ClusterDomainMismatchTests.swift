@@ -61,4 +61,12 @@ final class ClusterDomainMismatchTests: XCTestCase {
         let both = Self.mesh(2) { $0 == 2 ? "corp.example" : nil }.merging(["cluster2/kubeadm-config.yaml": files["cluster2/kubeadm-config.yaml"]!]) { a, _ in a }
         XCTAssertEqual(keys(lint(both)), ["cluster2 cluster2/istio.yaml:8"])
     }
+
+    func testPrimaryRemoteWithAnotherDomainOnTheRemote() throws {
+        var files = MulticlusterFixtures.corpusSet("official-primary-remote-multi-network-istioctl")
+        XCTAssertEqual(lint(files).findings, [])
+        let remote = try XCTUnwrap(files["cluster2/cluster2.yaml"])
+        files["cluster2/cluster2.yaml"] = remote.replacingOccurrences(of: "    global:\n", with: "    global:\n      proxy: {clusterDomain: remote.example}\n")
+        XCTAssertEqual(lint(files).findings.map { "\($0.cluster ?? "-") \($0.file)" }, ["cluster2 cluster2/cluster2.yaml"])
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// YAML pieces the multicluster rule tests share.
 enum MulticlusterFixtures {
     /// The remote secret `istioctl create-remote-secret` writes for `target`, without the kubeconfig.
@@ -38,5 +40,19 @@ enum MulticlusterFixtures {
               multiCluster: {clusterName: cluster\(i)}\(global.isEmpty ? "" : "\n" + global)
         \(values)
         """
+    }
+
+    /// The YAML files of a corpus set, by path relative to the set.
+    static func corpusSet(_ name: String) -> [String: String] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Corpus").appendingPathComponent(name)
+        var out: [String: String] = [:]
+        let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+        while let url = walker?.nextObject() as? URL {
+            guard url.pathExtension == "yaml" || url.pathExtension == "yml" else { continue }
+            let rel = String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
+            out[rel] = try? String(contentsOf: url, encoding: .utf8)
+        }
+        return out
     }
 }

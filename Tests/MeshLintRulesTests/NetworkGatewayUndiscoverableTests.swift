@@ -147,6 +147,19 @@ final class NetworkGatewayUndiscoverableTests: XCTestCase {
         XCTAssertEqual(lint(files).findings, [])
     }
 
+    func testPrimaryRemoteRemoteGatewayWithoutTheLabel() throws {
+        // The official primary-remote multi-network set: cluster1's Gateway configures cluster2's gateway.
+        var files = MulticlusterFixtures.corpusSet("official-primary-remote-multi-network-istioctl")
+        XCTAssertEqual(lint(files).findings, [])
+        let ew = try XCTUnwrap(files["cluster2/eastwest-gateway.yaml"])
+        files["cluster2/eastwest-gateway.yaml"] = ew.replacingOccurrences(of: "          topology.istio.io/network: network2\n", with: "")
+        XCTAssertNotEqual(files["cluster2/eastwest-gateway.yaml"], ew)
+        let report = lint(files)
+        XCTAssertEqual(report.findings.map { "\($0.rule) \($0.cluster ?? "-") \($0.file)" }, ["MC404 cluster2 cluster2/eastwest-gateway.yaml"],
+                       describe(report.findings))
+        XCTAssertTrue(report.findings[0].related.contains { $0.file == "cluster1/expose-services.yaml" })
+    }
+
     // MARK: MC405
 
     func testHandWrittenGatewayWithoutNetworkView() throws {

@@ -94,8 +94,16 @@ enum NetworkGatewayRecognition {
     static func defect(of s: GatewayService, hostnamesOff: Sourced<String>?) -> (defect: NetworkGatewayDefect, node: YAMLNode, fieldPath: String?)? {
         let object = s.resource?.kind == "Service" ? s.resource : nil
         guard let label = s.labels[networkLabel], !label.isEmpty else {
-            let node = object?.root.at("metadata", "labels").flatMap { _ in object?.metadata?.keyNode("labels") } ?? s.node
-            return (.noNetworkLabel, node, object == nil ? nil : "metadata.labels")
+            if let object {
+                return (.noNetworkLabel, object.metadata?.keyNode("labels") ?? object.nameNode, "metadata.labels")
+            }
+            // An IstioOperator component: its `label` map (the chart puts it on the Service).
+            for kind in ["ingressGateways", "egressGateways"] {
+                for (i, g) in (s.resource?.spec?.at("components", kind)?.items ?? []).enumerated() where g["name"] == s.node {
+                    if let key = g.keyNode("label") { return (.noNetworkLabel, key, "spec.components.\(kind)[\(i)].label") }
+                }
+            }
+            return (.noNetworkLabel, s.node, nil)
         }
         // istiod looks the port up among the Service's ports (`port`, not `targetPort`); a
         // gatewayPort label that is not a number falls back to 15443.
