@@ -66,6 +66,19 @@ final class MulticlusterFlagOverrideTests: XCTestCase {
         let off: (Int) -> [String: String] = { $0 == 1 ? ["RESOLVE_HOSTNAME_GATEWAYS": "false"] : [:] }
         XCTAssertEqual(lint(Self.mesh(env: off)).findings, [])
         XCTAssertEqual(lint(Self.mesh(networks: true, env: off)).findings.map(\.file), ["cluster1/istio.yaml"])
+        // A meshNetworks gateway named by host name is the related location.
+        var files = Self.mesh(networks: true, env: off)
+        files["cluster2/istio.yaml"] = files["cluster2/istio.yaml"]!.replacingOccurrences(of: "      network: network2\n", with: """
+              network: network2
+              meshNetworks:
+                network1:
+                  endpoints: [{fromRegistry: cluster1}]
+                  gateways: [{address: ew1.example.com, port: 15443}]
+
+        """)
+        let report = lint(files)
+        XCTAssertEqual(report.findings.first?.related.map(\.file), ["cluster2/istio.yaml"], describe(report.findings))
+        XCTAssertTrue(report.findings.first?.message.contains("ew1.example.com") == true)
     }
 
     func testSecuritySettingsAndInformationalOnes() {

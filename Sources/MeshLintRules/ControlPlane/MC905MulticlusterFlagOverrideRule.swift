@@ -39,9 +39,11 @@ struct MulticlusterFlagOverrideRule: Rule {
             }
             // Host name gateway addresses dropped (MC404 reports the gateway when the set shows one).
             if multiNetwork, !hostnameReported, let s = graph.istiodFlag("RESOLVE_HOSTNAME_GATEWAYS", is: false, in: c).first {
+                let named = hostnameGatewayAddresses(graph)
+                let which = named.first.map { "; the set already names gateway \($0.value) by host name (\($0.source)), which istiod will drop" } ?? ""
                 out.append(finding(s, c, context, .warning,
-                    "istiod in \(name) runs with `RESOLVE_HOSTNAME_GATEWAYS=false` in a mesh on several networks: an east-west gateway whose load balancer publishes only a host name (AWS ELB, some on-premises load balancers) is then dropped instead of resolved, and its network becomes unreachable. Remove the setting (default true) unless every gateway has an IP address.",
-                    related: []))
+                    "istiod in \(name) runs with `RESOLVE_HOSTNAME_GATEWAYS=false` in a mesh on several networks: an east-west gateway whose address is a host name (an AWS ELB, a meshNetworks `address`, an `istio-remote` Gateway address) is then dropped instead of resolved, and its network becomes unreachable\(which). Remove the setting (default true) unless every gateway has an IP address.",
+                    related: named.prefix(3).map { context.related("gateway address \($0.value) is a host name (\($0.source))", at: $0.node, cluster: $0.cluster) }))
             }
             // Headless services across clusters resolved to the local cluster only.
             // Only the DNS proxy (DNS capture) reads the flag; kube-dns answers locally anyway.
@@ -101,6 +103,25 @@ struct MulticlusterFlagOverrideRule: Rule {
                     "`ISTIO_MULTIROOT_MESH=true` is set on istiod in \(context.clusterName(c)) but not in \(context.clusterName(off)): only some primaries accept workloads signed by more than one root, so mTLS between clusters breaks during a root rotation in one direction only. Set it on every primary of the mesh, or on none.",
                     related: anchor.map { [context.related("\(context.clusterName(off))'s install (\($0.label)) does not set it", at: $0.resource?.nameNode ?? $0.values?.keyNode("global") ?? $0.root, cluster: off)] } ?? [])
         }
+    }
+
+    /// Network gateway addresses written as host names: meshNetworks gateway `address`es and
+    /// `istio-remote` Gateway addresses (load balancer host names are MC404's).
+    func hostnameGatewayAddresses(_ graph: MeshGraph) -> [(value: String, node: YAMLNode, cluster: Int, source: String)] {
+        var out: [(value: String, node: YAMLNode, cluster: Int, source: String)] = []
+        for c in graph.set.clusters.indices {
+            for g in graph.traffic.meshNetworkGateways[c] {
+                if let a = g.node["address"], let t = a.text, !t.isEmpty, !IPText.isIP(t) {
+                    out.append((t, a, c, "\(g.source), network \(g.network)"))
+                }
+            }
+            for g in graph.ingress.gatewayAPIGateways[c] where g.gatewayClass == .remote {
+                for a in g.addresses where !IPText.isIP(a.value) {
+                    out.append((a.value, a.node, c, g.display))
+                }
+            }
+        }
+        return out
     }
 
     /// Headless Services (`clusterIP: None`) defined, under one namespace/name, in two or more clusters.
