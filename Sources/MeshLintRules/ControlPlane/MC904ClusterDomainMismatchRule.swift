@@ -17,12 +17,14 @@ struct ClusterDomainMismatchRule: Rule {
         var out: [Finding] = []
         var seen = Set<SourceLocation>()
 
-        // Across clusters: the mesh's domain is the one most sharing clusters use (ties: the first cluster's).
+        // Across clusters: the mesh's domain is the one most sharing clusters use (ties: the first primary's).
         var count: [String: Int] = [:]
         for c in sharing.keys.sorted() { if let d = domains[c]?.istioDomain { count[d, default: 0] += 1 } }
-        let first = sharing.keys.sorted().compactMap { domains[$0]?.istioDomain }.first
+        // On a tie a primary's domain wins over a remote's (the remote's proxies follow the primary's istiod).
+        let order = sharing.keys.sorted { (graph.facts[$0].role == .remote ? 1 : 0, $0) < (graph.facts[$1].role == .remote ? 1 : 0, $1) }
+        let first = order.compactMap { domains[$0]?.istioDomain }.first
         if count.count >= 2, let mesh = count.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key != first) })?.key {
-            let anchor = sharing.keys.sorted().first { domains[$0]?.istioDomain == mesh }!
+            let anchor = order.first { domains[$0]?.istioDomain == mesh }!
             for c in sharing.keys.sorted() {
                 guard let d = domains[c], let mine = d.istioDomain, mine != mesh else { continue }
                 // Only clusters that share a service with a cluster of the mesh's domain.
