@@ -57,12 +57,16 @@ public enum BuiltinRules {
         CrossClusterPortRule(),
         CrossClusterGatewayMissingRule(),
         SNIRewriteMissingRule(),
+        NetworkGatewayUndiscoverableRule(),
+        EastWestNetworkViewMissingRule(),
         IstioMutualMissingRule(),
         IstioMutualShadowedRule(),
         GlobalDNSMissingRule(),
         CrossClusterHostUnresolvedRule(),
         GlobalSearchDomainMissingRule(),
         RemoteServiceUnresolvableRule(),
+        ClusterDomainMismatchRule(),
+        MulticlusterFlagOverrideRule(),
     ]
 
     /// The rule with this code.
