@@ -53,12 +53,16 @@ public enum BuiltinRules {
         CrossClusterPortRule(),
         CrossClusterGatewayMissingRule(),
         SNIRewriteMissingRule(),
+        IstiodNotExposedRule(),
         IstioMutualMissingRule(),
         IstioMutualShadowedRule(),
         GlobalDNSMissingRule(),
         CrossClusterHostUnresolvedRule(),
         GlobalSearchDomainMissingRule(),
         RemoteServiceUnresolvableRule(),
+        VersionSkewRule(),
+        RevisionMismatchRule(),
+        RemoteControlPlaneWiringRule(),
     ]
 
     /// The rule with this code.
