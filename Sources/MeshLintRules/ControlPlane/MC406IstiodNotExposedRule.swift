@@ -24,7 +24,8 @@ struct IstiodNotExposedRule: Rule {
                 let rName = context.clusterName(r), pName = context.clusterName(p)
                 let anchor = w.remotePilotAddress ?? w.injectionURL ?? w.role
                 let workloads = graph.ingress.workloads[p].filter { !$0.isEgress }
-                let eastWest = workloads.filter { $0.labels["topology.istio.io/network"] != nil || $0.exposes(15443) }
+                let eastWest = workloads.filter { $0.labels["topology.istio.io/network"] != nil }
+                    + workloads.filter { $0.labels["topology.istio.io/network"] == nil && $0.origin != .installDefault && $0.exposes(15443) }
                 if cp.istiodExposures.isEmpty {
                     let related = eastWest.prefix(1).map { context.related("\(pName)'s east-west gateway \($0.display), where istiod must be exposed", at: $0.node, cluster: p) }
                     out.append(context.finding(

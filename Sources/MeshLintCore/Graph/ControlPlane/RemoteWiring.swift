@@ -48,12 +48,21 @@ public struct RemoteWiring: Sendable {
         return target.contains(":ENV:cluster=") || target.contains(":ENV:ISTIO_META_CLUSTER_ID=")
     }
 
+    /// True when an install states remote wiring (`istiodRemote`, `global.remotePilotAddress`).
+    static func statesWiring(_ i: InstallSource) -> Bool {
+        i.values?["istiodRemote"] != nil || i.global("remotePilotAddress") != nil
+    }
+
     static func read(facts f: ClusterFacts, webhooks: [Resource]) -> RemoteWiring? {
         var role: Sourced<String>?
         var fields: [String: Sourced<String>] = [:]
         var configCluster: Sourced<Bool>?
         var revision: Sourced<String>?
-        for i in f.installs where !i.isGatewayOnly {
+        // The istiod chart's values (istiodRemote, remotePilotAddress) name the remote more
+        // precisely than the base chart's `profile: remote`: read them first.
+        let installs = f.installs.filter { !$0.isGatewayOnly }
+        let ordered = installs.filter(Self.statesWiring) + installs.filter { !Self.statesWiring($0) }
+        for i in ordered {
             let prefix = i.resource == nil ? "" : "spec.values."
             if role == nil {
                 if let p = i.profile ?? (i.resource == nil ? i.values?["profile"] : nil), p.scalarEquals("remote") {
