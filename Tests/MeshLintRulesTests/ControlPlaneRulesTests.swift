@@ -68,6 +68,23 @@ final class ControlPlaneRulesTests: XCTestCase {
         XCTAssertEqual(cp[0].externalIstiod.count, 1)
         XCTAssertEqual(report.graph.controlPlanes(ofRemote: 1), [0])
         XCTAssertEqual(report.graph.remotes(of: 0), [1])
+        XCTAssertEqual(report.graph.controlPlane.kinds, [.primary, .remote])
+    }
+
+    func testExternalControlPlaneKinds() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let set = root.appendingPathComponent("Corpus/control-plane-external-control-plane-ok").path
+        let report = try Linter(only: Self.codes).lint(paths: [set], options: LoadOptions(parallel: false))
+        let names = report.set.clusters.map(\.name)
+        let kinds = Dictionary(uniqueKeysWithValues: zip(names, report.graph.controlPlane.kinds))
+        XCTAssertEqual(kinds["external"], .externalControlPlane)
+        XCTAssertEqual(kinds["remote1"], .configCluster)
+        XCTAssertEqual(kinds["remote2"], .remote)
+        let remote2 = try XCTUnwrap(names.firstIndex(of: "remote2"))
+        let external = try XCTUnwrap(names.firstIndex(of: "external"))
+        XCTAssertEqual(report.graph.istiodClusters(named: "remote1"), [external], "the config cluster's ID is the external istiod's")
+        XCTAssertEqual(report.graph.istiodClusters(named: "external"), [], "the external istiod does not run with its own cluster's name")
+        XCTAssertEqual(report.graph.controlPlanes(ofRemote: remote2), [external])
     }
 
     func testRenderedVersionsAndTagsAreRead() {

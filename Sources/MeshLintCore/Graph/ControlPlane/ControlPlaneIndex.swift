@@ -106,11 +106,26 @@ public struct ControlPlaneFacts: Sendable {
     }
 }
 
+/// What a cluster's control plane is, as far as the set says.
+public enum ControlPlaneKind: String, Sendable, Codable {
+    /// Runs istiod for itself (and possibly for remotes).
+    case primary
+    /// Runs no istiod; proxies and webhooks use another cluster's (`profile: remote`).
+    case remote
+    /// A remote whose API server holds the mesh config of an external istiod (the target of its
+    /// `istio-kubeconfig` Secret); that istiod runs with this cluster's ID.
+    case configCluster
+    /// Runs istiod for a config cluster elsewhere (holds an `istio-kubeconfig` Secret).
+    case externalControlPlane
+}
+
 /// The control-plane facts of every cluster, read once per run (in parallel over clusters),
 /// and the config clusters of external control planes.
 public final class ControlPlaneIndex: Sendable {
     /// Facts per cluster, indexed like `set.clusters`.
     public let clusters: [ControlPlaneFacts]
+    /// Per cluster: its control-plane kind (nil when the set says nothing about its install).
+    public let kinds: [ControlPlaneKind?]
     /// Clusters that are the config cluster of an external istiod (the target of an
     /// `istio-kubeconfig` Secret): that istiod treats them as its own cluster, so it needs no
     /// `controlPlaneClusters` annotation to lead them.
@@ -131,5 +146,13 @@ public final class ControlPlaneIndex: Sendable {
         }
         self.configClusters = config
         self.externalControlPlanes = external
+        let cps = self.clusters
+        self.kinds = (0..<n).map { c -> ControlPlaneKind? in
+            if identity.configClusterLinks[c].contains(where: { $0.target != nil && $0.target != c }) { return .externalControlPlane }
+            if config.contains(c) { return .configCluster }
+            if cps[c].remote != nil { return .remote }
+            if facts[c].installs.contains(where: { !$0.isGatewayOnly }) || !facts[c].rendered.istiods.isEmpty { return .primary }
+            return nil
+        }
     }
 }
