@@ -50,6 +50,21 @@ struct RevisionMismatchRule: Rule {
             }
         }
 
+        // Revision tags pointing at a revision the cluster does not run (its installs, not its webhooks).
+        for cp in cps {
+            let installed = cp.revisions.filter { $0.resource?.kind != "MutatingWebhookConfiguration" }
+            guard !installed.isEmpty else { continue }
+            let names = Set(installed.map(\.value))
+            for (tag, rev) in cp.tagTargets where !names.contains(rev) && reported.insert(tag.node).inserted {
+                let have = names.map { $0.isEmpty ? "default" : $0 }.sorted().joined(separator: ", ")
+                out.append(context.finding(
+                    "Revision tag \(tag.value) in \(context.clusterName(cp.cluster)) points at \(rev.isEmpty ? "the default revision" : "revision \(rev)"), which \(context.clusterName(cp.cluster)) does not install (it runs \(have)): the tag's webhook calls \(IstiodExposure.serviceName(revision: rev)), which does not exist, so pods in namespaces labelled istio.io/rev=\(tag.value) cannot be created or start without sidecars. Point the tag at an installed revision (istioctl tag set \(tag.value) --revision <rev> --overwrite).",
+                    at: tag.node, cluster: cp.cluster, resource: tag.resource,
+                    related: installed.prefix(2).map { context.related("\(context.clusterName(cp.cluster)) installs \($0.value.isEmpty ? "the default revision" : "revision \($0.value)") (\($0.source))", at: $0.node, cluster: cp.cluster) },
+                    fieldPath: tag.fieldPath))
+            }
+        }
+
         // istio.io/rev labels: a revision or tag another cluster has but this one does not.
         var knownIn: [String: [(cluster: Int, source: Sourced<String>)]] = [:]
         for cp in cps {

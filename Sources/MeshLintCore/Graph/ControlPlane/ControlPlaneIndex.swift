@@ -14,6 +14,10 @@ public struct ControlPlaneFacts: Sendable {
     /// Revision tags: Helm/IstioOperator values `revisionTags`, MutatingWebhookConfigurations
     /// `istio-revision-tag-<tag>` (what `istioctl tag set` writes).
     public let revisionTags: [Sourced<String>]
+    /// Each revision tag with the revision it points at ("" for the default revision): the
+    /// install's revision for values `revisionTags`, the `istio.io/rev` label of an
+    /// `istio-revision-tag-<tag>` webhook.
+    public let tagTargets: [(tag: Sourced<String>, revision: String)]
     /// Namespaces labelled `istio.io/rev` (other than the Istio namespace), with the label.
     public let namespaceRevisions: [(namespace: Resource, label: Located<String>)]
     /// Every place that turns on `EXTERNAL_ISTIOD` for this cluster's istiod: values
@@ -48,6 +52,7 @@ public struct ControlPlaneFacts: Sendable {
 
         var revisions: [Sourced<String>] = []
         var tags: [Sourced<String>] = []
+        var targets: [(tag: Sourced<String>, revision: String)] = []
         for i in f.installs where !i.isGatewayOnly {
             if let r = InstallRevision.read(i) {
                 revisions.append(r)
@@ -55,8 +60,13 @@ public struct ControlPlaneFacts: Sendable {
                 revisions.append(Sourced("", i.resource?.nameNode ?? i.root, source: "\(i.label) (no revision: the default)", resource: i.resource))
             }
             let prefix = i.resource == nil ? "" : "spec.values."
+            let installRevision = InstallRevision.read(i)?.value ?? ""
             for t in i.values?["revisionTags"]?.items ?? [] {
-                if let s = t.text, !s.isEmpty { tags.append(Sourced(s, t, source: "\(i.label) \(prefix)revisionTags", resource: i.resource)) }
+                if let s = t.text, !s.isEmpty {
+                    let tag = Sourced(s, t, source: "\(i.label) \(prefix)revisionTags", resource: i.resource)
+                    tags.append(tag)
+                    targets.append((tag, installRevision))
+                }
             }
         }
         for d in f.rendered.istiods {
@@ -67,7 +77,12 @@ public struct ControlPlaneFacts: Sendable {
         for w in webhooks {
             if w.name.hasPrefix("istio-revision-tag-") {
                 let tag = w.label("istio.io/tag")?.value ?? String(w.name.dropFirst("istio-revision-tag-".count))
-                tags.append(Sourced(tag, w.nameNode, source: "MutatingWebhookConfiguration \(w.name)", resource: w))
+                let source = Sourced(tag, w.nameNode, source: "MutatingWebhookConfiguration \(w.name)", resource: w)
+                tags.append(source)
+                if let rev = w.label(revisionLabel) {
+                    targets.append((Sourced(tag, rev.node, source: "MutatingWebhookConfiguration \(w.name) label istio.io/rev", resource: w,
+                                            fieldPath: "metadata.labels.istio.io/rev"), rev.value == "default" ? "" : rev.value))
+                }
             } else if w.name == "istio-sidecar-injector" || w.name.hasPrefix("istio-sidecar-injector-") {
                 let rev = w.label(revisionLabel)?.value
                 let value = rev.map { $0 == "default" ? "" : $0 } ?? String(w.name.dropFirst("istio-sidecar-injector".count).drop { $0 == "-" })
@@ -99,7 +114,7 @@ public struct ControlPlaneFacts: Sendable {
                 (rule["backendRefs"]?.items ?? []).contains { b in b["name"]?.text.flatMap(IstiodExposure.istiodService(inHost:)) != nil }
             }
         }
-        return ControlPlaneFacts(cluster: f.index, remote: remote, revisions: revisions, revisionTags: tags,
+        return ControlPlaneFacts(cluster: f.index, remote: remote, revisions: revisions, revisionTags: tags, tagTargets: targets,
                                  namespaceRevisions: nsRevs, externalIstiod: on, externalIstiodOff: off,
                                  istiodExposures: exposures, istiodTLSRoutes: tlsRoutes,
                                  version: InstalledVersion.read(facts: f, resources: resources))
