@@ -35,6 +35,15 @@ struct IstiodNotExposedRule: Rule {
                 }
                 let related = [context.related("\(rName) reaches \(pName)'s istiod through this gateway (\(why))", at: anchor.node, cluster: r)]
                 let selected = cp.istiodExposures.filter { e in workloads.contains { $0.matches(e.selector) } }
+                // Gateways the set describes (not only an install's default ingress) and none selected.
+                let described = workloads.filter { $0.origin != .installDefault }
+                if selected.isEmpty, !described.isEmpty, let g = cp.istiodExposures.first?.gateway,
+                   let at = g.spec?.keyNode("selector"), reported.insert(at).inserted {
+                    let names = described.prefix(3).map(\.display).joined(separator: ", ")
+                    out.append(context.finding(
+                        "Gateway \(g.namespace)/\(g.name) in \(pName) exposes istiod, but its selector picks none of \(pName)'s gateway workloads (\(names)): no proxy serves its 15012/15017 servers, so \(rName)'s proxies and webhook calls never reach istiod. Select the east-west gateway's pod labels (istio: eastwestgateway for gen-eastwest-gateway.sh and the istio/gateway chart named istio-eastwestgateway).",
+                        at: at, cluster: p, resource: g, related: related, fieldPath: "spec.selector"))
+                }
                 for e in selected.isEmpty ? cp.istiodExposures : selected {
                     let g = e.gateway
                     if e.servers[15017] == nil, reported.insert(g.nameNode).inserted {
