@@ -26,13 +26,13 @@ struct RemoteControlPlaneWiringRule: Rule {
                     out.append(context.finding(
                         "Remote \(name) (\(w.role.source)) sets neither global.remotePilotAddress nor istiodRemote.injectionURL: the chart renders no istiod Service for its proxies and webhook, so sidecars cannot reach a control plane and pod injection fails. Set values.global.remotePilotAddress to the address of the primary's east-west gateway (or istiod), as the primary-remote install page does.",
                         at: w.role.node, cluster: r, resource: w.role.resource, related: primaryRelated, fieldPath: nil))
-                } else if let a = w.remotePilotAddress, w.injectionURL == nil, !Placeholder.isTemplate(a.value), !RemoteWiring.isIPLiteral(a.value) {
+                } else if let a = w.remotePilotAddress, w.injectionURL == nil, !w.localInjector, !Placeholder.isTemplate(a.value), !RemoteWiring.isIPLiteral(a.value) {
                     out.append(context.finding(
                         "remotePilotAddress \(a.value) of remote \(name) is a host name while injection goes through the in-cluster istiod Service (injectionPath): the chart then renders istiod as an ExternalName Service, and the API server refuses to call a webhook through one (\"unsupported service type ExternalName\"), so no pod in \(name) can be created with injection. Use the gateway's IP address, or set istiodRemote.injectionURL to https://\(a.value):15017/inject/cluster/<cluster>/net/<network>.",
                         at: a.node, cluster: r, resource: a.resource, related: primaryRelated, fieldPath: a.fieldPath))
                 }
             }
-            if !planes.isEmpty, !(w.injectionTarget.map { RemoteWiring.namesCluster($0.value) } ?? false), !(w.injectionTarget.map { Placeholder.isTemplate($0.value) } ?? false) {
+            if !planes.isEmpty, !w.localInjector, !(w.injectionTarget.map { RemoteWiring.namesCluster($0.value) } ?? false), !(w.injectionTarget.map { Placeholder.isTemplate($0.value) } ?? false) {
                 let id = graph.clusterID(r) ?? name
                 let net = graph.networkName(r) ?? "<network>"
                 let target = w.injectionTarget

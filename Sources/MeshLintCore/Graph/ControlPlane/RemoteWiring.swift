@@ -20,6 +20,9 @@ public struct RemoteWiring: Sendable {
     public let injectionCABundle: Sourced<String>?
     /// `values.global.configCluster`.
     public let configCluster: Sourced<Bool>?
+    /// `values.istiodRemote.enabledLocalInjectorIstiod: true`: a local istiod on the remote
+    /// injects its pods (the webhook calls it, not the primary), only xDS goes to the primary.
+    public let localInjector: Bool
     /// The remote install's revision (IstioOperator `spec.revision`, Helm `revision`, or the
     /// rendered webhook's `istio-sidecar-injector-<rev>` name); nil for the default revision.
     public let revision: Sourced<String>?
@@ -58,6 +61,7 @@ public struct RemoteWiring: Sendable {
         var fields: [String: Sourced<String>] = [:]
         var configCluster: Sourced<Bool>?
         var revision: Sourced<String>?
+        var localInjector = false
         // The istiod chart's values (istiodRemote, remotePilotAddress) name the remote more
         // precisely than the base chart's `profile: remote`: read them first.
         let installs = f.installs.filter { !$0.isGatewayOnly }
@@ -87,11 +91,13 @@ public struct RemoteWiring: Sendable {
                 configCluster = Sourced(b, n, source: "\(i.label) \(prefix)global.configCluster")
             }
             if revision == nil, let r = InstallRevision.read(i), !r.value.isEmpty { revision = r }
+            if i.values?.at("istiodRemote", "enabledLocalInjectorIstiod")?.bool == true { localInjector = true }
         }
         if let role {
             return RemoteWiring(role: role, isRendered: false, remotePilotAddress: fields["remotePilotAddress"],
                                 injectionPath: fields["injectionPath"], injectionURL: fields["injectionURL"],
-                                injectionCABundle: fields["injectionCABundle"], configCluster: configCluster, revision: revision)
+                                injectionCABundle: fields["injectionCABundle"], configCluster: configCluster,
+                                localInjector: localInjector, revision: revision)
         }
         // Rendered remote: no istiod here, and an injector webhook that calls another cluster's.
         guard f.role == .remote, f.rendered.istiods.isEmpty else { return nil }
@@ -107,7 +113,7 @@ public struct RemoteWiring: Sendable {
                                 injectionPath: field(cc.at("service", "path"), "webhooks[0].clientConfig.service.path"),
                                 injectionURL: field(cc["url"], "webhooks[0].clientConfig.url"),
                                 injectionCABundle: field(cc["caBundle"], "webhooks[0].clientConfig.caBundle"),
-                                configCluster: nil, revision: rev)
+                                configCluster: nil, localInjector: false, revision: rev)
         }
         return nil
     }
