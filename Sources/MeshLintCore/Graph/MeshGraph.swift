@@ -31,6 +31,9 @@ public final class MeshGraph: Sendable {
     /// Gateway workloads, SNI rewrite filters and the deployment model, for the checks that a
     /// cluster receiving cross-cluster traffic can take it in (see `IngressIndex`).
     public let ingress: IngressIndex
+    /// Remote wiring, revisions, revision tags, istiod exposure and installed versions per
+    /// cluster (Graph/ControlPlane).
+    public let controlPlane: ControlPlaneIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -61,6 +64,10 @@ public final class MeshGraph: Sendable {
         self.traffic = traffic
         self.discovery = DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic)
         self.ingress = IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        let byKind = by
+        self.controlPlane = ControlPlaneIndex(set: set, facts: facts, identity: identity, traffic: traffic) { kind, c in
+            (byKind[c][kind] ?? []).map { set.resources[$0] }
+        }
     }
 
     /// Resources of `kind` in one cluster.
