@@ -59,6 +59,9 @@ public enum BuiltinRules {
         CrossClusterHostUnresolvedRule(),
         GlobalSearchDomainMissingRule(),
         RemoteServiceUnresolvableRule(),
+        ConfigDriftAcrossPrimariesRule(),
+        ClusterLocalHidesServiceRule(),
+        DiscoverySelectorsHideRemoteRule(),
     ]
 
     /// The rule with this code.

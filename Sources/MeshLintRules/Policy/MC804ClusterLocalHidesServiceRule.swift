@@ -1,0 +1,148 @@
+import MeshLintCore
+
+/// MC804: a host istiod treats as cluster-local (`meshConfig.serviceSettings[].settings.clusterLocal`,
+/// or a built-in default) is routed to by a cluster that has no workloads for it, so its calls
+/// find no endpoints; or the primaries of a multi-primary mesh disagree on which hosts are
+/// cluster-local, so the same call stays local from one cluster and spreads from another.
+struct ClusterLocalHidesServiceRule: Rule {
+    let code = "MC804"
+    let reads: Set<String> = ["VirtualService", "DestinationRule", "IstioOperator", "ConfigMap"]
+    let requiresReads = false
+
+    func check(_ context: RuleContext) -> [Finding] {
+        hiddenHosts(context) + differingSettings(context)
+    }
+
+    /// Routed hosts that are cluster-local for the cluster's istiod and run only elsewhere.
+    func hiddenHosts(_ context: RuleContext) -> [Finding] {
+        let graph = context.graph
+        guard graph.identity.usesEndpointDiscovery else { return [] }
+        var out: [Finding] = []
+        var seen = Set<String>()
+        for c in context.set.clusters.indices where graph.discovery.participates[c] {
+            let governing = graph.governingMeshConfigs(of: c)
+            guard !governing.isEmpty else { continue }
+            for h in graph.routedServiceHosts(in: c) {
+                let elsewhere = graph.clusters(definingService: h.serviceName, namespace: h.serviceNamespace, except: c)
+                guard !elsewhere.isEmpty, runsOnlyElsewhere(h, cluster: c, elsewhere: elsewhere, graph) else { continue }
+                for (istiod, config) in governing {
+                    let domain = graph.facts[istiod].domain
+                    let host = "\(h.serviceName).\(h.serviceNamespace).svc.\(domain)"
+                    let reason = config.clusterLocal.clusterLocalReason(host)
+                    guard reason.isLocal,
+                          seen.insert("\(h.resource.root.file.path)|\(h.resource.root.index)|\(c)|\(host)").inserted else { continue }
+                    out.append(finding(h, cluster: c, istiod: istiod, host: host, setting: reason.setting, elsewhere: elsewhere, context))
+                }
+            }
+        }
+        return out
+    }
+
+    /// True when the Service's workloads are in other clusters only: the cluster does not define
+    /// the Service, or defines it while its workloads in that namespace match none of its
+    /// selector and another cluster's workloads do.
+    func runsOnlyElsewhere(_ h: RoutedServiceHost, cluster c: Int, elsewhere: [Int], _ graph: MeshGraph) -> Bool {
+        let services = graph.services(namespace: h.serviceNamespace, name: h.serviceName)
+        guard let local = services.first(where: { $0.clusterIndex == c }) else { return true }
+        let selector = graph.selector(of: local)
+        guard !selector.isEmpty, !(graph.policy.workloads[c][h.serviceNamespace] ?? []).isEmpty,
+              graph.policy.workloads(in: c, namespace: h.serviceNamespace, matching: selector).isEmpty else { return false }
+        return services.contains { s in
+            s.clusterIndex != c && !graph.policy.workloads(in: s.clusterIndex, namespace: s.namespace, matching: graph.selector(of: s)).isEmpty
+        }
+    }
+
+    func finding(_ h: RoutedServiceHost, cluster c: Int, istiod: Int, host: String, setting: ClusterLocalSetting?,
+                 elsewhere: [Int], _ context: RuleContext) -> Finding {
+        let graph = context.graph
+        let name = context.clusterName(c)
+        var related: [RelatedLocation] = []
+        let why: String
+        if let s = setting {
+            related.append(context.related("\(s.host.value) is cluster-local in \(context.clusterName(istiod))'s mesh config (\(s.path))", at: s.host.node, cluster: istiod))
+            why = "`meshConfig.\(s.path)` (\(s.host.value)) makes it cluster-local in \(context.clusterName(istiod))'s istiod"
+        } else {
+            why = "istiod treats it as cluster-local by default (the built-in `*.kube-system.svc`, `kubernetes.default.svc` and istiod hosts)"
+        }
+        for o in elsewhere.prefix(3) {
+            if let s = graph.services(namespace: h.serviceNamespace, name: h.serviceName).first(where: { $0.clusterIndex == o }) {
+                related.append(context.related("Service \(s.namespace)/\(s.name) runs in \(context.clusterName(o))", at: s.nameNode, cluster: o))
+            }
+        }
+        let r = h.resource
+        let owners = elsewhere.map(context.clusterName)
+        let shown = owners.prefix(5).joined(separator: ", ") + (owners.count > 5 ? " and \(owners.count - 5) more" : "")
+        return context.finding(
+            "\(r.kind) \(r.namespace)/\(r.name) in \(name) \(r.kind == "DestinationRule" ? "sets the traffic policy for" : "routes") \(h.host.value), which runs only in \(shown), but \(why): istiod gives \(name)'s proxies only endpoints of \(name) for a cluster-local host, so the call finds no healthy upstream. Remove the host from `clusterLocal` (or set `clusterLocal: false` for it), or run the service in \(name) as well.",
+            at: h.host.node, cluster: c, resource: r, related: related, fieldPath: h.fieldPath)
+    }
+
+    /// Primaries that disagree with the others on whether a host named in some primary's
+    /// `serviceSettings` is cluster-local. Per host the value most primaries have wins (on a
+    /// tie: the value of a primary that states nothing for it), and each primary in the
+    /// minority gets one finding listing its hosts.
+    func differingSettings(_ context: RuleContext) -> [Finding] {
+        let graph = context.graph
+        let holders = graph.policy.configHolders.filter { graph.policy.meshConfigs[$0].isDescribed }
+        guard holders.count >= 2 else { return [] }
+        let configs = holders.map { graph.policy.meshConfigs[$0].clusterLocal }
+        var hosts: [String] = []
+        var seen = Set<String>()
+        for c in configs { for s in c.settings where seen.insert(s.host.value.lowercased()).inserted { hosts.append(s.host.value.lowercased()) } }
+        // Per holder (index into `holders`): hosts where it is in the minority, and the majority's example holder.
+        var minority = Array(repeating: [(host: String, majorityHolder: Int)](), count: holders.count)
+        for h in hosts {
+            let values = configs.map { $0.clusterLocalReason(h).isLocal }
+            let trues = values.filter { $0 }.count, falses = values.count - trues
+            guard trues > 0 && falses > 0 else { continue }
+            var majority = trues > falses
+            if trues == falses, let silent = configs.indices.first(where: { i in !configs[i].settings.contains { $0.host.value.lowercased() == h } }) {
+                majority = values[silent]
+            }
+            guard let example = values.indices.first(where: { values[$0] == majority }) else { continue }
+            for i in values.indices where values[i] != majority { minority[i].append((h, example)) }
+        }
+        var out: [Finding] = []
+        for (i, p) in holders.enumerated() where !minority[i].isEmpty {
+            let mine = configs[i]
+            let list = minority[i]
+            let describe: (String, Int) -> String = { h, ref in
+                "`\(h)` is \(mine.clusterLocalReason(h).isLocal ? "cluster-local" : "not cluster-local") here and \(configs[ref].clusterLocalReason(h).isLocal ? "cluster-local" : "not cluster-local") in \(context.clusterName(holders[ref]))"
+            }
+            guard let anchor = settingAnchor(list[0].host, holder: p, mine, graph) else { continue }
+            let related = list.prefix(5).compactMap { h, ref -> RelatedLocation? in
+                guard let a = settingAnchor(h, holder: holders[ref], configs[ref], graph) else { return nil }
+                let state = configs[ref].clusterLocalReason(h).isLocal ? "cluster-local" : "not cluster-local"
+                return context.related("\(h) is \(state) in \(context.clusterName(holders[ref])) (\(a.stated ? "stated here" : "no serviceSettings entry for it"))", at: a.node, cluster: holders[ref])
+            }
+            let text = list.prefix(5).map { describe($0.host, $0.majorityHolder) }.joined(separator: "; ") + (list.count > 5 ? "; and \(list.count - 5) more" : "")
+            let others = holders.count - 1
+            let msg = "meshConfig.serviceSettings of \(context.clusterName(p)) disagree with \(others == 1 ? "the other primary" : "most of the other \(others) primaries") on which hosts are cluster-local: \(text). Each istiod applies its own setting to its own proxies, so the same call stays in its cluster when it starts in one primary and is spread across clusters when it starts in another. Give every primary the same `serviceSettings`."
+            if let r = anchor.resource {
+                out.append(context.finding(msg, resource: r, at: anchor.node, related: related, fieldPath: anchor.fieldPath))
+            } else {
+                out.append(context.finding(msg, at: anchor.node, cluster: p, related: related))
+            }
+        }
+        return out
+    }
+
+    /// Where a primary states (or would state) the cluster-local setting of `host`: its
+    /// `serviceSettings` entry for it, else its mesh config, else its install's `spec`/values.
+    func settingAnchor(_ host: String, holder p: Int, _ hosts: ClusterLocalHosts, _ graph: MeshGraph)
+        -> (node: YAMLNode, resource: Resource?, fieldPath: String?, stated: Bool)? {
+        let config = graph.policy.meshConfigs[p]
+        if let s = hosts.settings.last(where: { $0.host.value.lowercased() == host }) {
+            let src = hosts.source
+            return (s.host.node, src?.resource, src.map { $0.fieldPath(s.path) }, true)
+        }
+        if let src = hosts.source ?? config.sources.first {
+            return (src.locate(src.root), src.resource, src.fieldPath, false)
+        }
+        if let i = graph.facts[p].installs.first(where: { !$0.isGatewayOnly }) {
+            if let spec = i.spec { return (spec, i.resource, "spec", false) }
+            if let v = i.values, let first = v.pairs.first { return (first.key, nil, nil, false) }
+        }
+        return nil
+    }
+}
