@@ -220,6 +220,56 @@ final class PolicyDriftRulesTests: XCTestCase {
         XCTAssertNotNil(report.graph.policy.meshConfigs[0].discoverySelectors)
     }
 
+    // MARK: where a missing copy matters
+
+    func testAMissingSelectorPolicyMattersOnlyWhereItSelectsAWorkload() {
+        let policy = """
+        apiVersion: security.istio.io/v1
+        kind: PeerAuthentication
+        metadata:
+          name: ledger-strict
+          namespace: payments
+        spec:
+          selector:
+            matchLabels:
+              app: ledger
+          mtls:
+            mode: STRICT
+
+        """
+        func deployment(_ app: String) -> String {
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: \(app)
+              namespace: payments
+            spec:
+              selector:
+                matchLabels: {app: \(app)}
+              template:
+                metadata:
+                  labels: {app: \(app), version: v1}
+                spec:
+                  containers:
+                  - name: \(app)
+                    image: example/\(app):1
+
+            """
+        }
+        let base: [(String, String)] = [
+            ("cluster1/istio.yaml", Self.primary("cluster1", others: ["cluster2"])),
+            ("cluster1/policy.yaml", policy),
+            ("cluster2/istio.yaml", Self.primary("cluster2", others: ["cluster1"])),
+        ]
+        XCTAssertEqual(lint(base + [("cluster2/apps.yaml", deployment("billing"))]).findings, [],
+                       "cluster2 runs no ledger: the policy would select nothing there")
+        let report = lint(base + [("cluster2/apps.yaml", deployment("ledger"))])
+        XCTAssertEqual(report.findings.map(\.rule), ["MC801"], describe(report.findings))
+        XCTAssertEqual(report.findings.first?.related.first?.file, "cluster2/apps.yaml")
+        XCTAssertEqual(report.findings.first?.cluster, "cluster1")
+    }
+
     // MARK: the corpus set
 
     func testCorpusSetNamesEveryClusterInvolved() throws {

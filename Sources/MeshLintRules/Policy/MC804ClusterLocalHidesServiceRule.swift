@@ -22,26 +22,30 @@ struct ClusterLocalHidesServiceRule: Rule {
         for c in context.set.clusters.indices where graph.discovery.participates[c] {
             let governing = graph.governingMeshConfigs(of: c)
             guard !governing.isEmpty else { continue }
+            let localServices = Set(graph.resources("Service", in: c).map { "\($0.namespace)/\($0.name)" })
             for h in graph.routedServiceHosts(in: c) {
-                let elsewhere = graph.clusters(definingService: h.serviceName, namespace: h.serviceNamespace, except: c)
-                guard !elsewhere.isEmpty, runsOnlyElsewhere(h, cluster: c, elsewhere: elsewhere, graph) else { continue }
-                for (istiod, config) in governing {
-                    let domain = graph.facts[istiod].domain
-                    let host = "\(h.serviceName).\(h.serviceNamespace).svc.\(domain)"
+                // Cheap checks first: is the host cluster-local at all, is the Service here.
+                let local = governing.compactMap { istiod, config -> (istiod: Int, host: String, setting: ClusterLocalSetting?)? in
+                    let host = "\(h.serviceName).\(h.serviceNamespace).svc.\(graph.facts[istiod].domain)"
                     let reason = config.clusterLocal.clusterLocalReason(host)
-                    guard reason.isLocal,
-                          seen.insert("\(h.resource.root.file.path)|\(h.resource.root.index)|\(c)|\(host)").inserted else { continue }
-                    out.append(finding(h, cluster: c, istiod: istiod, host: host, setting: reason.setting, elsewhere: elsewhere, context))
+                    return reason.isLocal ? (istiod, host, reason.setting) : nil
+                }
+                guard !local.isEmpty else { continue }
+                let definedHere = localServices.contains("\(h.serviceNamespace)/\(h.serviceName)")
+                if definedHere && !runsOnlyElsewhere(h, cluster: c, graph) { continue }
+                let elsewhere = graph.clusters(definingService: h.serviceName, namespace: h.serviceNamespace, except: c)
+                guard !elsewhere.isEmpty else { continue }
+                for l in local where seen.insert("\(h.resource.root.file.path)|\(h.resource.root.index)|\(c)|\(l.host)").inserted {
+                    out.append(finding(h, cluster: c, istiod: l.istiod, host: l.host, setting: l.setting, elsewhere: elsewhere, context))
                 }
             }
         }
         return out
     }
 
-    /// True when the Service's workloads are in other clusters only: the cluster does not define
-    /// the Service, or defines it while its workloads in that namespace match none of its
-    /// selector and another cluster's workloads do.
-    func runsOnlyElsewhere(_ h: RoutedServiceHost, cluster c: Int, elsewhere: [Int], _ graph: MeshGraph) -> Bool {
+    /// For a Service the cluster defines: true when none of the cluster's workloads in that
+    /// namespace match its selector (while it has workloads there) and another cluster's do.
+    func runsOnlyElsewhere(_ h: RoutedServiceHost, cluster c: Int, _ graph: MeshGraph) -> Bool {
         let services = graph.services(namespace: h.serviceNamespace, name: h.serviceName)
         guard let local = services.first(where: { $0.clusterIndex == c }) else { return true }
         let selector = graph.selector(of: local)

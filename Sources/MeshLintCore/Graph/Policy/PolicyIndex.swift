@@ -161,14 +161,52 @@ public final class PolicyIndex: Sendable {
                 .map(\.element)
             let present = Set(copies.map(\.cluster))
             var missing: [(cluster: Int, evidence: NamespaceEvidence)] = []
-            for c in holders where !present.contains(c) {
-                if let e = evidence(c, first.namespace) { missing.append((c, e)) }
+            switch scope(first) {
+            case .gatewaysOnly:
+                break
+            case .namespace:
+                for c in holders where !present.contains(c) {
+                    if let e = evidence(c, first.namespace) { missing.append((c, e)) }
+                }
+            case .workloads(let selector):
+                for c in holders where !present.contains(c) {
+                    let matching = (workloads[c][first.namespace] ?? []).first { w in selector.allSatisfy { w.labels[$0.key] == $0.value } }
+                    if let w = matching {
+                        missing.append((c, NamespaceEvidence(node: w.resource.nameNode, description: "\(w.resource.kind) \(w.resource.namespace)/\(w.resource.name), which it selects,")))
+                    }
+                }
             }
             guard variants.count > 1 || !missing.isEmpty else { continue }
             out.append(PolicyCopyGroup(kind: first.kind, namespace: first.namespace, name: first.name,
                                        copies: copies, variants: variants, missing: missing))
         }
         return out
+    }
+
+    /// What a resource applies to, for deciding whether a primary without it misses it.
+    enum Scope {
+        /// Clients or workloads of its namespace (or, in the root namespace, of the mesh).
+        case namespace
+        /// Only the workloads its selector matches.
+        case workloads([String: String])
+        /// Only gateways (a VirtualService without `mesh` in its gateways, a policy with a
+        /// `targetRef`): a primary without that gateway does not need it.
+        case gatewaysOnly
+    }
+
+    static func scope(_ r: Resource) -> Scope {
+        guard let spec = r.spec else { return .namespace }
+        if r.kind == "VirtualService" {
+            let gateways = (spec["gateways"]?.items ?? []).compactMap(\.text)
+            return gateways.isEmpty || gateways.contains("mesh") ? .namespace : .gatewaysOnly
+        }
+        if spec["targetRef"] != nil || spec["targetRefs"] != nil { return .gatewaysOnly }
+        let selector = r.kind == "DestinationRule" ? spec.at("workloadSelector", "matchLabels") : spec.at("selector", "matchLabels")
+        var labels: [String: String] = [:]
+        for (k, v) in selector?.mergedPairs ?? [] {
+            if let key = k.scalar, let value = v.text { labels[key] = value }
+        }
+        return labels.isEmpty ? .namespace : .workloads(labels)
     }
 
     /// The canonical text of what takes effect: `spec`, and the dry-run annotation.
