@@ -31,13 +31,17 @@ struct ConfigDriftAcrossPrimariesRule: Rule {
         let names = g.missing.map { context.clusterName($0.cluster) }
         let shown = names.prefix(Self.maxCopies).joined(separator: ", ") + (names.count > Self.maxCopies ? " and \(names.count - Self.maxCopies) more" : "")
         let holders = Set(g.copies.map(\.cluster)).sorted().map(context.clusterName)
-        let related = g.missing.prefix(Self.maxCopies).map { m in
+        var related = g.missing.prefix(Self.maxCopies).map { m in
             context.related("\(context.clusterName(m.cluster)) has no \(g.kind) \(g.namespace)/\(g.name), but \(m.evidence.description) is there",
                             at: m.evidence.node, cluster: m.cluster)
         }
+        for copy in g.copies where copy.cluster != ref.clusterIndex {
+            guard related.count < Self.maxCopies + Self.moreClusters else { break }
+            related.append(context.related("the copy in \(context.clusterName(copy.cluster))", at: copy.resource.nameNode, cluster: copy.cluster))
+        }
         let effect = Self.effect(kind: g.kind, present: holders.joined(separator: ", "), absent: shown)
         return [context.finding(
-            "\(g.kind) \(g.namespace)/\(g.name) exists in \(holders.joined(separator: ", ")) but not in \(shown), which are primaries too and use namespace \(g.namespace): in multi-primary each istiod reads config only from its own cluster, so \(effect). Apply the same \(g.kind) to every primary (or annotate it `meshlint.io/ignore: MC801` if the difference is deliberate).",
+            "\(g.kind) \(g.namespace)/\(g.name) exists in \(holders.joined(separator: ", ")) but not in \(shown), which \(names.count == 1 ? "is a primary too and uses" : "are primaries too and use") namespace \(g.namespace): in multi-primary each istiod reads config only from its own cluster, so \(effect). Apply the same \(g.kind) to every primary (or annotate it `meshlint.io/ignore: MC801` if the difference is deliberate).",
             resource: ref, related: related, fieldPath: "metadata.name")]
     }
 
@@ -71,7 +75,7 @@ struct ConfigDriftAcrossPrimariesRule: Rule {
             var fields = listed.joined(separator: "; ")
             if diffs.count > Self.maxFields { fields += "; and \(diffs.count - Self.maxFields) more difference\(diffs.count - Self.maxFields == 1 ? "" : "s")" }
             let sameAsRef = g.variants[0].map { context.clusterName(g.copies[$0].cluster) }
-            let refText = sameAsRef.count > 1 ? "the copy \(sameAsRef.prefix(5).joined(separator: ", "))\(sameAsRef.count > 5 ? " and \(sameAsRef.count - 5) more" : "") share" : "\(refCluster)'s copy"
+            let refText = sameAsRef.count > 1 ? "the copy that \(sameAsRef.prefix(5).joined(separator: ", "))\(sameAsRef.count > 5 ? " and \(sameAsRef.count - 5) more" : "") share" : "\(refCluster)'s copy"
             var message = "\(g.kind) \(g.namespace)/\(g.name) in \(context.clusterName(copy.clusterIndex)) differs from \(refText): \(fields). In multi-primary each istiod applies only its own cluster's copy, so \(Self.effect(kind: g.kind)). Make the copies identical (or annotate the resource `meshlint.io/ignore: MC801` if the difference is deliberate)."
             if k == Self.maxCopies - 1, others.count > Self.maxCopies {
                 let rest = others.dropFirst(Self.maxCopies).map { context.clusterName(g.copies[$0].cluster) }

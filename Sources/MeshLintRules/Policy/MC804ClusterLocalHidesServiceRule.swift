@@ -95,6 +95,7 @@ struct ClusterLocalHidesServiceRule: Rule {
         for c in configs { for s in c.settings where seen.insert(s.host.value.lowercased()).inserted { hosts.append(s.host.value.lowercased()) } }
         // Per holder (index into `holders`): hosts where it is in the minority, and the majority's example holder.
         var minority = Array(repeating: [(host: String, majorityHolder: Int)](), count: holders.count)
+        var majorityHolders: [String: [Int]] = [:]
         for h in hosts {
             let values = configs.map { $0.clusterLocalReason(h).isLocal }
             let trues = values.filter { $0 }.count, falses = values.count - trues
@@ -103,7 +104,9 @@ struct ClusterLocalHidesServiceRule: Rule {
             if trues == falses, let silent = configs.indices.first(where: { i in !configs[i].settings.contains { $0.host.value.lowercased() == h } }) {
                 majority = values[silent]
             }
-            guard let example = values.indices.first(where: { values[$0] == majority }) else { continue }
+            let agreeing = values.indices.filter { values[$0] == majority }
+            guard let example = agreeing.first else { continue }
+            majorityHolders[h] = Array(agreeing.prefix(3))
             for i in values.indices where values[i] != majority { minority[i].append((h, example)) }
         }
         var out: [Finding] = []
@@ -114,10 +117,12 @@ struct ClusterLocalHidesServiceRule: Rule {
                 "`\(h)` is \(mine.clusterLocalReason(h).isLocal ? "cluster-local" : "not cluster-local") here and \(configs[ref].clusterLocalReason(h).isLocal ? "cluster-local" : "not cluster-local") in \(context.clusterName(holders[ref]))"
             }
             guard let anchor = settingAnchor(list[0].host, holder: p, mine, graph) else { continue }
-            let related = list.prefix(5).compactMap { h, ref -> RelatedLocation? in
-                guard let a = settingAnchor(h, holder: holders[ref], configs[ref], graph) else { return nil }
-                let state = configs[ref].clusterLocalReason(h).isLocal ? "cluster-local" : "not cluster-local"
-                return context.related("\(h) is \(state) in \(context.clusterName(holders[ref])) (\(a.stated ? "stated here" : "no serviceSettings entry for it"))", at: a.node, cluster: holders[ref])
+            let related = list.prefix(5).flatMap { h, _ in
+                (majorityHolders[h] ?? []).compactMap { ref -> RelatedLocation? in
+                    guard let a = settingAnchor(h, holder: holders[ref], configs[ref], graph) else { return nil }
+                    let state = configs[ref].clusterLocalReason(h).isLocal ? "cluster-local" : "not cluster-local"
+                    return context.related("\(h) is \(state) in \(context.clusterName(holders[ref])) (\(a.stated ? "stated here" : "no serviceSettings entry for it"))", at: a.node, cluster: holders[ref])
+                }
             }
             let text = list.prefix(5).map { describe($0.host, $0.majorityHolder) }.joined(separator: "; ") + (list.count > 5 ? "; and \(list.count - 5) more" : "")
             let others = holders.count - 1
