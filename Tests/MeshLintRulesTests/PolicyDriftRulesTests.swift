@@ -270,6 +270,61 @@ final class PolicyDriftRulesTests: XCTestCase {
         XCTAssertEqual(report.findings.first?.cluster, "cluster1")
     }
 
+    func testARemoteUsesItsPrimarysClusterLocalHostsAndRouting() {
+        let meshConfig = """
+          meshConfig:
+            serviceSettings:
+            - settings:
+                clusterLocal: true
+              hosts:
+              - "*.bookinfo.svc.cluster.local"
+
+        """
+        let report = lint([
+            ("cluster1/istio.yaml", Self.primary("cluster1", others: ["cluster2"], meshConfig: meshConfig)),
+            ("cluster1/bookinfo.yaml", """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: ratings
+              namespace: bookinfo
+            spec:
+              ports:
+              - port: 9080
+                name: http
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata:
+              name: ratings
+              namespace: bookinfo
+            spec:
+              host: ratings.bookinfo.svc.cluster.local
+
+            """),
+            ("cluster2/istio.yaml", """
+            apiVersion: install.istio.io/v1alpha1
+            kind: IstioOperator
+            spec:
+              profile: remote
+              values:
+                global:
+                  meshID: mesh1
+                  multiCluster:
+                    clusterName: cluster2
+                  network: network1
+                  remotePilotAddress: 172.18.0.3
+
+            """),
+        ])
+        let f = report.findings
+        XCTAssertEqual(f.map(\.rule), ["MC804"], describe(f))
+        XCTAssertEqual(f.first?.cluster, "cluster1", "the DestinationRule lives in the primary")
+        XCTAssertEqual(f.first?.file, "cluster1/bookinfo.yaml")
+        XCTAssertTrue(f.first?.message.contains("for the proxies of its remote cluster2 too") == true, f.first?.message ?? "")
+        XCTAssertEqual(report.graph.governingMeshConfigs(of: 1).map(\.istiod), [0])
+    }
+
     // MARK: the corpus set
 
     func testCorpusSetNamesEveryClusterInvolved() throws {

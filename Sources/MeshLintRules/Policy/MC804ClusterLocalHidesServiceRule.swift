@@ -23,7 +23,12 @@ struct ClusterLocalHidesServiceRule: Rule {
             let governing = graph.governingMeshConfigs(of: c)
             guard !governing.isEmpty else { continue }
             let localServices = Set(graph.resources("Service", in: c).map { "\($0.namespace)/\($0.name)" })
-            for h in graph.routedServiceHosts(in: c) {
+            // A remote has no config of its own: its primary's routing applies to its proxies.
+            var routed = graph.routedServiceHosts(in: c)
+            if graph.discovery.role(c) == .remote {
+                for (p, _) in governing where p != c { routed += graph.routedServiceHosts(in: p) }
+            }
+            for h in routed {
                 // Cheap checks first: is the host cluster-local at all, is the Service here.
                 let local = governing.compactMap { istiod, config -> (istiod: Int, host: String, setting: ClusterLocalSetting?)? in
                     let host = "\(h.serviceName).\(h.serviceNamespace).svc.\(graph.facts[istiod].domain)"
@@ -77,8 +82,8 @@ struct ClusterLocalHidesServiceRule: Rule {
         let owners = elsewhere.map(context.clusterName)
         let shown = owners.prefix(5).joined(separator: ", ") + (owners.count > 5 ? " and \(owners.count - 5) more" : "")
         return context.finding(
-            "\(r.kind) \(r.namespace)/\(r.name) in \(name) \(r.kind == "DestinationRule" ? "sets the traffic policy for" : "routes") \(h.host.value), which runs only in \(shown), but \(why): istiod gives \(name)'s proxies only endpoints of \(name) for a cluster-local host, so the call finds no healthy upstream. Remove the host from `clusterLocal` (or set `clusterLocal: false` for it), or run the service in \(name) as well.",
-            at: h.host.node, cluster: c, resource: r, related: related, fieldPath: h.fieldPath)
+            "\(r.kind) \(r.namespace)/\(r.name) in \(context.clusterName(r.clusterIndex)) \(r.kind == "DestinationRule" ? "sets the traffic policy for" : "routes") \(h.host.value)\(r.clusterIndex == c ? "" : " for the proxies of its remote \(name) too"), which runs only in \(shown), but \(why): istiod gives \(name)'s proxies only endpoints of \(name) for a cluster-local host, so calls from \(name) find no healthy upstream. Remove the host from `clusterLocal` (or set `clusterLocal: false` for it), or run the service in \(name) as well.",
+            at: h.host.node, cluster: r.clusterIndex, resource: r, related: related, fieldPath: h.fieldPath)
     }
 
     /// Primaries that disagree with the others on whether a host named in some primary's
