@@ -187,6 +187,7 @@ final class PolicyDriftRulesTests: XCTestCase {
         XCTAssertNil(NamespaceSelector.read(parse("matchExpressions: [{key: a, operator: Equals, values: [b]}]")),
                      "istiod rejects an unknown operator")
         XCTAssertTrue(NamespaceSelector.read(parse("{}"))!.matches([:]), "an empty selector matches everything")
+        XCTAssertFalse(NamespaceSelector.read(parse("~"))!.matches([:]), "a null selector matches nothing (labels.Nothing)")
     }
 
     // MARK: quiet where config cannot drift

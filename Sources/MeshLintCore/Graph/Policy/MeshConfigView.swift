@@ -107,11 +107,18 @@ public struct NamespaceSelector: Sendable {
     public let matchLabels: [(key: String, value: String)]
     /// `matchExpressions`.
     public let requirements: [Requirement]
+    /// True for a null entry (`- ~`), which istiod turns into a selector that matches nothing.
+    public var matchesNothing = false
 
     /// Reads a selector; nil when istiod would reject it (an unknown operator, a value list
     /// that the operator forbids or needs), in which case istiod keeps its previous filter.
     static func read(_ node: YAMLNode) -> NamespaceSelector? {
         guard node.isMapping || node.isNull else { return nil }
+        if node.isNull {
+            var none = NamespaceSelector(node: node, matchLabels: [], requirements: [])
+            none.matchesNothing = true
+            return none
+        }
         var labels: [(String, String)] = []
         for (k, v) in node["matchLabels"]?.pairs ?? [] {
             guard let key = k.scalar, let value = v.text ?? (v.isNull ? "" : nil) else { return nil }
@@ -133,6 +140,7 @@ public struct NamespaceSelector: Sendable {
 
     /// True when a namespace with `labels` matches (an empty selector matches every namespace).
     public func matches(_ labels: [String: String]) -> Bool {
+        if matchesNothing { return false }
         for (k, v) in matchLabels where labels[k] != v { return false }
         for r in requirements {
             let v = labels[r.key]
@@ -156,6 +164,7 @@ public struct NamespaceSelector: Sendable {
             default: return "!\(r.key)"
             }
         }
+        if matchesNothing { return "nothing" }
         return parts.isEmpty ? "everything" : parts.joined(separator: ", ")
     }
 
@@ -163,7 +172,7 @@ public struct NamespaceSelector: Sendable {
     var canonical: String {
         let l = matchLabels.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ",")
         let e = requirements.map { "\($0.key) \($0.op) \($0.values.sorted().joined(separator: "|"))" }.sorted().joined(separator: ",")
-        return "{\(l);\(e)}"
+        return matchesNothing ? "{null}" : "{\(l);\(e)}"
     }
 }
 
