@@ -34,6 +34,8 @@ public final class MeshGraph: Sendable {
     /// Remote wiring, revisions, revision tags, istiod exposure and installed versions per
     /// cluster (Graph/ControlPlane).
     public let controlPlane: ControlPlaneIndex
+    /// Mesh config policy facts and copies of routing/security config across primaries (Graph/Policy).
+    public let policy: PolicyIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -68,6 +70,7 @@ public final class MeshGraph: Sendable {
         self.controlPlane = ControlPlaneIndex(set: set, facts: facts, identity: identity, traffic: traffic) { kind, c in
             (byKind[c][kind] ?? []).map { set.resources[$0] }
         }
+        self.policy = PolicyIndex(set: set, facts: facts, discovery: discovery) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
     }
 
     /// Resources of `kind` in one cluster.
