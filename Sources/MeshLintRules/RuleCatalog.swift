@@ -50,15 +50,23 @@ public enum BuiltinRules {
         MeshIDMismatchRule(),
         TrustDomainMismatchRule(),
         RootCAMismatchRule(),
+        AmbientTrustDomainMismatchRule(),
         CrossClusterPortRule(),
         CrossClusterGatewayMissingRule(),
         SNIRewriteMissingRule(),
+        MixedDataplaneEastWestRule(),
         IstioMutualMissingRule(),
         IstioMutualShadowedRule(),
         GlobalDNSMissingRule(),
         CrossClusterHostUnresolvedRule(),
         GlobalSearchDomainMissingRule(),
         RemoteServiceUnresolvableRule(),
+        AmbientMultiNetworkDisabledRule(),
+        AmbientEastWestGatewayRule(),
+        AmbientServiceScopeRule(),
+        WaypointInconsistentAcrossClustersRule(),
+        AmbientGlobalServiceNotLocalRule(),
+        AmbientUnsupportedTopologyRule(),
     ]
 
     /// The rule with this code.

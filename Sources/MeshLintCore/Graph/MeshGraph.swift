@@ -31,6 +31,8 @@ public final class MeshGraph: Sendable {
     /// Gateway workloads, SNI rewrite filters and the deployment model, for the checks that a
     /// cluster receiving cross-cluster traffic can take it in (see `IngressIndex`).
     public let ingress: IngressIndex
+    /// Ambient multicluster facts: multi-network switch, service scope, waypoints (Graph/Ambient).
+    public let ambient: AmbientIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -60,7 +62,9 @@ public final class MeshGraph: Sendable {
         let traffic = TrafficIndex(set: set, facts: facts, meshNetworks: identity.meshNetworks)
         self.traffic = traffic
         self.discovery = DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic)
-        self.ingress = IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        let ingress = IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        self.ingress = ingress
+        self.ambient = AmbientIndex(facts: facts, gatewayAPI: ingress.gatewayAPIGateways) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
     }
 
     /// Resources of `kind` in one cluster.

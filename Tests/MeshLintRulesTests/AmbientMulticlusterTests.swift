@@ -1,0 +1,213 @@
+import XCTest
+@testable import MeshLint
+
+/// Ambient multicluster facts and rules (issue 11): service scope read from every place that
+/// states it, label-selector semantics, waypoint bindings, and the hand-offs between the older
+/// rules and the ambient ones (MC304 → MC306, MC604 → MC705, MC402 → MC702).
+final class AmbientMulticlusterTests: XCTestCase {
+    func lint(_ files: [String: String], rules: [String]) -> LintReport {
+        try! Linter(only: rules).lint(documents: files.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                                      options: LoadOptions(parallel: false))
+    }
+
+    func keys(_ r: LintReport) -> [String] { r.findings.map { "\($0.rule) \($0.severity.rawValue) \($0.cluster ?? "-") \($0.file):\($0.line)" } }
+
+    func testServiceScopeIsReadFromEveryPlaceThatStatesIt() {
+        let custom = """
+            serviceScopeConfigs:
+            - namespaceSelector: {matchLabels: {shared: "yes"}}
+              servicesSelector: {matchExpressions: [{key: tier, operator: NotIn, values: [internal]}]}
+              scope: GLOBAL
+            """
+        let cases: [(String, [String: String], String)] = [
+            ("ambient profile default", ["c/iop.yaml": "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec: {profile: ambient}\n"],
+             "GLOBAL ns[] svc[istio.io/global In (true)]"),
+            ("IstioOperator meshConfig", ["c/iop.yaml": "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  profile: ambient\n  meshConfig:\n" + custom.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n"],
+             "GLOBAL ns[shared=yes] svc[tier NotIn (internal)]"),
+            ("Helm values", ["c/istiod.yaml": "profile: ambient\nglobal: {network: n1}\nmeshConfig:\n" + custom.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n"],
+             "GLOBAL ns[shared=yes] svc[tier NotIn (internal)]"),
+            ("rendered ConfigMap", ["c/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\ndata:\n  mesh: |-\n" + custom.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n"],
+             "GLOBAL ns[shared=yes] svc[tier NotIn (internal)]"),
+            ("sidecar install", ["c/iop.yaml": "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec: {}\n"], ""),
+        ]
+        for (name, files, canonical) in cases {
+            let g = lint(files, rules: ["MC703"]).graph
+            XCTAssertEqual(g.ambient.scope[0].canonical, canonical, name)
+        }
+        // The rendered scope points inside the embedded mesh config.
+        let g = lint(cases[3].1, rules: ["MC703"]).graph
+        XCTAssertEqual(g.ambient.scope[0].source?.node.line, 6)
+    }
+
+    func testScopeSelectorsUseKubernetesSemanticsOverServiceAndNamespaceLabels() {
+        let files = [
+            "c/iop.yaml": """
+            apiVersion: install.istio.io/v1alpha1
+            kind: IstioOperator
+            spec:
+              profile: ambient
+              meshConfig:
+                serviceScopeConfigs:
+                - namespaceSelector: {matchLabels: {shared: "yes"}}
+                  servicesSelector: {matchExpressions: [{key: tier, operator: NotIn, values: [internal]}, {key: app, operator: Exists}]}
+                  scope: GLOBAL
+            """,
+            "c/ns.yaml": """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: a, labels: {shared: "yes"}}
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: b}
+            """,
+            "c/svc.yaml": """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: a, labels: {app: web}}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: db, namespace: a, labels: {app: db, tier: internal}}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: b, labels: {app: web}}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: bare, namespace: a}
+            """,
+        ]
+        let g = lint(files, rules: ["MC703"]).graph
+        let scope = g.ambient.scope[0]
+        let global = g.resources("Service", in: 0).filter { g.isGlobal($0, by: scope) }.map { "\($0.namespace)/\($0.name)" }
+        XCTAssertEqual(global, ["a/web"])
+    }
+
+    func testWaypointBindingComesFromTheServiceElseItsNamespace() {
+        let files = [
+            "c/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: a, labels: {istio.io/use-waypoint: ns-wp}}\n",
+            "c/svc.yaml": """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: own, namespace: a, labels: {istio.io/use-waypoint: svc-wp, istio.io/use-waypoint-namespace: shared}}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: inherits, namespace: a}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: optout, namespace: a, labels: {istio.io/use-waypoint: none}}
+            """,
+        ]
+        let g = lint(files, rules: ["MC704"]).graph
+        let uses = g.resources("Service", in: 0).map { s in "\(s.name)=\(g.waypointUse(of: s).map { $0.key ?? "none" } ?? "-")" }
+        XCTAssertEqual(uses, ["own=shared/svc-wp", "inherits=a/ns-wp", "optout=none"])
+    }
+
+    /// The two-network ambient install of the docs, each cluster as an IstioOperator.
+    static func ambientMesh(env: [String] = ["true", "true"]) -> [String: String] {
+        var out: [String: String] = [:]
+        for (i, j) in [(1, 2), (2, 1)] {
+            out["cluster\(i)/iop.yaml"] = """
+            apiVersion: install.istio.io/v1alpha1
+            kind: IstioOperator
+            spec:
+              profile: ambient
+              components:
+                pilot:
+                  k8s:
+                    env:
+                    - name: AMBIENT_ENABLE_MULTI_NETWORK
+                      value: "\(env[i - 1])"
+              values:
+                global:
+                  meshID: mesh1
+                  multiCluster: {clusterName: cluster\(i)}
+                  network: network\(i)
+            """
+            out["cluster\(i)/secret.yaml"] = """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: istio-remote-secret-cluster\(j)
+              namespace: istio-system
+              labels: {istio/multiCluster: "true"}
+              annotations: {networking.istio.io/cluster: cluster\(j)}
+            """
+            out["cluster\(i)/ew.yaml"] = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata:
+              name: istio-eastwestgateway
+              namespace: istio-system
+              labels: {topology.istio.io/network: network\(i)}
+            spec:
+              gatewayClassName: istio-east-west
+              listeners:
+              - name: mesh
+                port: 15008
+                protocol: HBONE
+                tls: {mode: Terminate, options: {gateway.istio.io/tls-terminate-mode: ISTIO_MUTUAL}}
+            """
+        }
+        return out
+    }
+
+    static let ambientRules = ["MC306", "MC407", "MC701", "MC702", "MC703", "MC704", "MC705", "MC706", "MC402", "MC604", "MC304"]
+
+    func testTheDocumentedAmbientMeshIsCleanAndEachFlagValueIsJudged() {
+        XCTAssertEqual(keys(lint(Self.ambientMesh(), rules: Self.ambientRules)), [])
+        let off = lint(Self.ambientMesh(env: ["true", "false"]), rules: ["MC701"])
+        XCTAssertEqual(keys(off), ["MC701 error cluster2 cluster2/iop.yaml:10"])
+        XCTAssertEqual(off.findings[0].related.map(\.cluster), ["cluster1", "cluster2"])
+    }
+
+    func testRenderedIstiodEnvIsWhereTheFlagIsReported() {
+        var files = Self.ambientMesh()
+        files["cluster2/iop.yaml"] = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: istiod, namespace: istio-system, labels: {app: istiod}}
+        spec:
+          template:
+            spec:
+              containers:
+              - name: discovery
+                image: docker.io/istio/pilot:1.29.1
+                env:
+                - name: PILOT_ENABLE_AMBIENT
+                  value: "true"
+                - name: CLUSTER_ID
+                  value: cluster2
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: istio-system, labels: {topology.istio.io/network: network2}}
+        """
+        XCTAssertEqual(keys(lint(files, rules: ["MC701"])), ["MC701 error cluster2 cluster2/iop.yaml:10"])
+    }
+
+    func testScopeConfigFindingsAreWarnings() {
+        var files = Self.ambientMesh()
+        files["cluster2/iop.yaml"] = files["cluster2/iop.yaml"]!.replacingOccurrences(of: "  profile: ambient\n", with: """
+          profile: ambient
+          meshConfig:
+            serviceScopeConfigs: []
+
+        """)
+        XCTAssertEqual(keys(lint(files, rules: ["MC703"])), ["MC703 warning cluster2 cluster2/iop.yaml:6"])
+    }
+
+    func testMixedDataPlanesNeedBothGatewaysButEachRuleReportsItsOwnSide() {
+        // A sidecar-only network with only an HBONE gateway is MC402's, not MC407's.
+        var files = Self.ambientMesh()
+        for i in 1...2 {
+            files["cluster\(i)/iop.yaml"] = files["cluster\(i)/iop.yaml"]!.replacingOccurrences(of: "  profile: ambient\n", with: "")
+            files["cluster\(i)/ns.yaml"] = "apiVersion: v1\nkind: Namespace\nmetadata: {name: sample, labels: {istio-injection: enabled}}\n"
+        }
+        XCTAssertEqual(lint(files, rules: ["MC402", "MC407"]).findings.map(\.rule), ["MC402", "MC402"])
+    }
+}
