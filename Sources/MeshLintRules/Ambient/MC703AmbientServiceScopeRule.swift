@@ -36,7 +36,7 @@ struct AmbientServiceScopeRule: Rule {
                         related: globals.prefix(3).map { g in context.related("global in \(context.clusterName(g.clusterIndex))", at: g.label(AmbientIndexLabels.global)?.node ?? g.nameNode, cluster: g.clusterIndex) },
                         fieldPath: "metadata.labels.istio.io/global"))
                 }
-            } else if globals.isEmpty {
+            } else if globals.isEmpty, svcs.count >= 2 {
                 let served = svcs.filter { graph.hasWorkloads($0) == true }
                 guard let server = served.first else { continue }
                 for stub in svcs where graph.hasWorkloads(stub) == false && graph.dataPlane(stub.clusterIndex).hasAmbient {

@@ -35,10 +35,12 @@ struct AmbientUnsupportedTopologyRule: Rule {
                 ?? context.set.clusters[c].declaration?.role?.node
             guard let at = node else { continue }
             let a = ambient.first { $0 == c } ?? ambient[0]
+            // The primaries whose istiod would serve it, where their ambient install says so.
+            let primaries = clusters.filter { $0 != c && graph.facts[$0].role == .primary && graph.dataPlane($0).hasAmbient }
             out.append(context.finding(
                 "\(context.clusterName(c)) is a remote cluster (primary-remote) in a mesh with ambient workloads (\(context.clusterName(a)): \(AmbientSupport.ambientEvidence(graph, a))): ambient multicluster supports only multi-primary, and configurations with remote clusters \"will not work correctly\". Install a primary (istiod with profile ambient) in \(context.clusterName(c)).",
                 at: at, cluster: c, resource: f.installs.first?.resource,
-                related: [AmbientSupport.ambientRelated(context, a, "ambient workloads in \(context.clusterName(a))")].compactMap { $0 }))
+                related: ([a] + primaries.prefix(2)).compactMap { AmbientSupport.ambientRelated(context, $0, "ambient workloads in \(context.clusterName($0))") }))
         }
         // One network.
         let networks = graph.discoveryNetworks()
@@ -50,17 +52,32 @@ struct AmbientUnsupportedTopologyRule: Rule {
                 out.append(context.finding(
                     "ambient cluster \(context.clusterName(a)) shares endpoints with \(linked.filter { $0 != a }.map(context.clusterName).joined(separator: ", ")) on \(networks.first.map { "one network (\($0.network))" } ?? "one network (none is set)"): ambient multicluster is supported only across networks, each with an `istio-east-west` gateway; on a single network it is untested and may be broken. Give each cluster its own network (`topology.istio.io/network`, `values.global.network`) and an east-west gateway.",
                     at: at, cluster: a, resource: graph.dataPlaneNetwork(a)?.resource ?? secret?.resource,
-                    related: linked.filter { $0 != a }.prefix(3).compactMap { o in graph.dataPlaneNetwork(o).map { context.related("\(context.clusterName(o)) is on \($0.value)", at: $0.node, cluster: o) } }))
+                    related: linked.filter { $0 != a }.prefix(3).compactMap { o in
+                        if let n = graph.dataPlaneNetwork(o) { return context.related("\(context.clusterName(o)) is on \(n.value)", at: n.node, cluster: o) }
+                        if let r = graph.identity.remoteSecrets(in: o).first {
+                            return context.related("\(context.clusterName(o)) discovers endpoints through this remote secret, on the same network", at: r.resource.nameNode, cluster: o)
+                        }
+                        return graph.identity.edges(from: a).first { $0.target == o }.map {
+                            context.related("\(context.clusterName(a)) discovers \(context.clusterName(o))'s endpoints through this remote secret; \(context.clusterName(o)) states no network of its own", at: graph.identity.remoteSecrets[$0.secret].resource.nameNode, cluster: a)
+                        }
+                    }))
             }
         }
         // istiod through an ambient east-west gateway before 1.30.
+        let remotes = clusters.filter { graph.facts[$0].role == .remote }
         for c in clusters {
             guard let v = graph.facts[c].istioRelease, v < Self.tlsPassthroughRelease else { continue }
             for g in graph.ingress.gatewayAPIGateways[c] where g.gatewayClass == .eastWest {
                 for l in g.listeners where [15012, 15017].contains(l.port?.value ?? 0) {
                     out.append(context.finding(
                         "listener `\(l.name ?? "#\(l.index)")` of \(g.display) exposes istiod's port \(l.port!.value) on an ambient east-west gateway, which before Istio 1.30 (this cluster runs \(v)) carries only double-HBONE mesh traffic: remote proxies cannot reach istiod through it. Expose istiod through a classic east-west gateway (`expose-istiod.yaml` on the 15443 gateway), or upgrade to 1.30+.",
-                        at: l.port!.node, cluster: c, resource: g.resource, fieldPath: "spec.listeners[\(l.index)].port"))
+                        at: l.port!.node, cluster: c, resource: g.resource,
+                        related: remotes.prefix(3).compactMap { r in
+                            graph.facts[r].installs.lazy.compactMap { $0.global("remotePilotAddress") }.first.map {
+                                context.related("remote \(context.clusterName(r)) reaches istiod at this address", at: $0, cluster: r)
+                            }
+                        },
+                        fieldPath: "spec.listeners[\(l.index)].port"))
                 }
             }
         }
