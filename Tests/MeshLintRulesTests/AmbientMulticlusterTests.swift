@@ -107,51 +107,22 @@ final class AmbientMulticlusterTests: XCTestCase {
         XCTAssertEqual(uses, ["own=shared/svc-wp", "inherits=a/ns-wp", "optout=none"])
     }
 
-    /// The two-network ambient install of the docs, each cluster as an IstioOperator.
+    /// The two-network ambient install of the docs: ModernGatewaysTests' primaries with profile
+    /// ambient, istiod's AMBIENT_ENABLE_MULTI_NETWORK (value per cluster, line 11) and the
+    /// `gen-eastwest-gateway.sh --ambient` Gateway.
     static func ambientMesh(env: [String] = ["true", "true"]) -> [String: String] {
-        var out: [String: String] = [:]
-        for (i, j) in [(1, 2), (2, 1)] {
-            out["cluster\(i)/iop.yaml"] = """
-            apiVersion: install.istio.io/v1alpha1
-            kind: IstioOperator
-            spec:
-              profile: ambient
+        var out = ModernGatewaysTests.primaries(profile: "ambient", extra: """
               components:
                 pilot:
                   k8s:
                     env:
                     - name: AMBIENT_ENABLE_MULTI_NETWORK
-                      value: "\(env[i - 1])"
-              values:
-                global:
-                  meshID: mesh1
-                  multiCluster: {clusterName: cluster\(i)}
-                  network: network\(i)
-            """
-            out["cluster\(i)/secret.yaml"] = """
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: istio-remote-secret-cluster\(j)
-              namespace: istio-system
-              labels: {istio/multiCluster: "true"}
-              annotations: {networking.istio.io/cluster: cluster\(j)}
-            """
-            out["cluster\(i)/ew.yaml"] = """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata:
-              name: istio-eastwestgateway
-              namespace: istio-system
-              labels: {topology.istio.io/network: network\(i)}
-            spec:
-              gatewayClassName: istio-east-west
-              listeners:
-              - name: mesh
-                port: 15008
-                protocol: HBONE
-                tls: {mode: Terminate, options: {gateway.istio.io/tls-terminate-mode: ISTIO_MUTUAL}}
-            """
+                      value: "ENV"
+
+            """)
+        for i in 1...2 {
+            out["cluster\(i)/iop.yaml"] = out["cluster\(i)/iop.yaml"]!.replacingOccurrences(of: "ENV", with: env[i - 1])
+            out["cluster\(i)/ew.yaml"] = ModernGatewaysTests.gatewayAPI("network\(i)", cls: "istio-east-west", listener: ModernGatewaysTests.hbone)
         }
         return out
     }
@@ -161,7 +132,7 @@ final class AmbientMulticlusterTests: XCTestCase {
     func testTheDocumentedAmbientMeshIsCleanAndEachFlagValueIsJudged() {
         XCTAssertEqual(keys(lint(Self.ambientMesh(), rules: Self.ambientRules)), [])
         let off = lint(Self.ambientMesh(env: ["true", "false"]), rules: ["MC701"])
-        XCTAssertEqual(keys(off), ["MC701 error cluster2 cluster2/iop.yaml:10"])
+        XCTAssertEqual(keys(off), ["MC701 error cluster2 cluster2/iop.yaml:11"])
         XCTAssertEqual(off.findings[0].related.map(\.cluster), ["cluster1", "cluster2"])
     }
 
@@ -198,7 +169,7 @@ final class AmbientMulticlusterTests: XCTestCase {
             serviceScopeConfigs: []
 
         """)
-        XCTAssertEqual(keys(lint(files, rules: ["MC703"])), ["MC703 warning cluster2 cluster2/iop.yaml:6"])
+        XCTAssertEqual(keys(lint(files, rules: ["MC703"])), ["MC703 warning cluster2 cluster2/iop.yaml:7"])
     }
 
     func testMixedDataPlanesNeedBothGatewaysButEachRuleReportsItsOwnSide() {
@@ -209,5 +180,25 @@ final class AmbientMulticlusterTests: XCTestCase {
             files["cluster\(i)/ns.yaml"] = "apiVersion: v1\nkind: Namespace\nmetadata: {name: sample, labels: {istio-injection: enabled}}\n"
         }
         XCTAssertEqual(lint(files, rules: ["MC402", "MC407"]).findings.map(\.rule), ["MC402", "MC402"])
+    }
+
+    func testIstiodOnTheAmbientGatewayIsJudgedOnlyWithAKnownVersionBefore130() {
+        let istiod = "\n  - name: tls-istiod\n    port: 15012\n    protocol: TLS\n    tls: {mode: Passthrough}"
+        func files(tag: String?) -> [String: String] {
+            var f = Self.ambientMesh()
+            f["cluster1/ew.yaml"]! += istiod
+            if let tag { f["cluster1/iop.yaml"] = f["cluster1/iop.yaml"]!.replacingOccurrences(of: "  profile: ambient\n", with: "  profile: ambient\n  tag: \(tag)\n") }
+            return f
+        }
+        XCTAssertEqual(keys(lint(files(tag: nil), rules: ["MC706"])), [], "no version stated: not judged")
+        XCTAssertEqual(keys(lint(files(tag: "1.30.1"), rules: ["MC706"])), [])
+        XCTAssertEqual(keys(lint(files(tag: "1.29.3"), rules: ["MC706"])), ["MC706 warning cluster1 cluster1/ew.yaml:18"])
+    }
+
+    func testMultiNetworkFlagOnHelmValuesWithoutTheProfileIsNotJudged() {
+        // `helm install istiod --set profile=ambient -f values.yaml` keeps the profile out of the file.
+        var files = Self.ambientMesh()
+        files["cluster2/iop.yaml"] = "env:\n  AMBIENT_ENABLE_MULTI_NETWORK: \"true\"\nglobal:\n  meshID: mesh1\n  multiCluster: {clusterName: cluster2}\n  network: network2\n"
+        XCTAssertEqual(keys(lint(files, rules: ["MC701"])), [])
     }
 }
