@@ -77,12 +77,19 @@ final class AmbientMulticlusterTests: XCTestCase {
             apiVersion: v1
             kind: Service
             metadata: {name: bare, namespace: a}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: gone, namespace: elsewhere, labels: {app: gone}}
             """,
         ]
         let g = lint(files, rules: ["MC703"]).graph
         let scope = g.ambient.scope[0]
         let global = g.resources("Service", in: 0).filter { g.isGlobal($0, by: scope) }.map { "\($0.namespace)/\($0.name)" }
         XCTAssertEqual(global, ["a/web"])
+        // The configs select by Namespace labels: a Service whose Namespace the set lacks has an
+        // unknown scope, and the rules leave it alone.
+        XCTAssertEqual(g.resources("Service", in: 0).filter { !g.scopeIsKnown($0, by: scope) }.map(\.name), ["gone"])
     }
 
     func testWaypointBindingComesFromTheServiceElseItsNamespace() {

@@ -114,7 +114,7 @@ struct AmbientEastWestGatewayRule: Rule {
         }
         let option = tls.at("options", terminateOption)
         if option?.text != "ISTIO_MUTUAL" {
-            return Problem(node: option ?? tls.keyNode("options") ?? l.node.keyNode("tls") ?? l.node, resource: g.resource, fieldPath: "\(at).tls.options",
+            return Problem(node: option ?? tls.keyNode("options") ?? l.node.keyNode("tls") ?? l.node, resource: g.resource, fieldPath: option == nil ? "\(at).tls.options" : "\(at).tls.options.\(terminateOption)",
                            text: "\(name) \(option?.text.map { "sets `\(terminateOption): \($0)`" } ?? "lacks the option `\(terminateOption): ISTIO_MUTUAL`"): without it the gateway terminates plain TLS with a certificate secret instead of the mesh's mTLS identity, and ztunnels cannot authenticate to it. Set the option to ISTIO_MUTUAL", rank: 4)
         }
         return nil

@@ -25,7 +25,8 @@ struct AmbientServiceScopeRule: Rule {
         var out = scopeConfigFindings(graph.ambientPrimaries(), context)
         guard let scope = graph.meshServiceScope() else { return out }
         func global(_ s: Resource) -> Bool { graph.isGlobal(s, by: scope) }
-        for (key, svcs) in graph.servicesByKey(in: members) {
+        for (key, all) in graph.servicesByKey(in: members) {
+            let svcs = all.filter { graph.scopeIsKnown($0, by: scope) }
             let globals = svcs.filter(global)
             if svcs.count >= 2, !globals.isEmpty, globals.count < svcs.count {
                 for s in svcs where !global(s) {

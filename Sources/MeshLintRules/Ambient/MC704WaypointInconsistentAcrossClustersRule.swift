@@ -18,7 +18,7 @@ struct WaypointInconsistentAcrossClustersRule: Rule {
         guard graph.isAmbientMultiNetwork, let scope = graph.meshServiceScope() else { return [] }
         var out: [Finding] = []
         for (key, all) in graph.servicesByKey(in: graph.ambientPrimaries()) {
-            let svcs = all.filter { graph.isGlobal($0, by: scope) }
+            let svcs = all.filter { graph.scopeIsKnown($0, by: scope) && graph.isGlobal($0, by: scope) }
             guard svcs.count >= 2 else { continue }
             let uses = svcs.map { graph.waypointUse(of: $0) }
             let keys = uses.map { $0?.key ?? "none" }

@@ -263,6 +263,14 @@ extension MeshGraph {
         ambientPrimaries().lazy.map { self.ambient.scope[$0] }.first { !$0.configs.isEmpty }
     }
 
+    /// False when `scope` selects by Namespace labels and the set does not hold the Service's
+    /// Namespace in its cluster: its scope then cannot be told (the cluster has the Namespace,
+    /// the set just does not show it).
+    public func scopeIsKnown(_ service: Resource, by scope: ServiceScopeFact) -> Bool {
+        !scope.configs.contains { $0.isGlobal && !$0.namespaceSelector.isEmpty }
+            || ambient.namespaces[service.clusterIndex][service.namespace] != nil
+    }
+
     /// True when `service` is GLOBAL by `scope` (its own and its Namespace's labels).
     public func isGlobal(_ service: Resource, by scope: ServiceScopeFact) -> Bool {
         scope.isGlobal(service: service.labels.mapValues(\.value), namespace: namespaceLabels(service.namespace, in: service.clusterIndex))
