@@ -208,4 +208,16 @@ final class AmbientMulticlusterTests: XCTestCase {
         files["cluster2/iop.yaml"] = "env:\n  AMBIENT_ENABLE_MULTI_NETWORK: \"true\"\nglobal:\n  meshID: mesh1\n  multiCluster: {clusterName: cluster2}\n  network: network2\n"
         XCTAssertEqual(keys(lint(files, rules: ["MC701"])), [])
     }
+
+    func testAnAmbientNetworkCalledOnlyBySidecarsIsNotMC702s() {
+        var files = Self.ambientMesh()
+        files["cluster1/iop.yaml"] = files["cluster1/iop.yaml"]!.replacingOccurrences(of: "  profile: ambient\n", with: "")
+        files["cluster1/ns.yaml"] = "apiVersion: v1\nkind: Namespace\nmetadata: {name: sample, labels: {istio-injection: enabled}}\n"
+        let rules = ["MC402", "MC407", "MC702"]
+        // Sidecars cannot use network2's HBONE gateway: MC407, not MC702.
+        XCTAssertEqual(keys(lint(files, rules: rules)).filter { $0.contains("cluster2") }, ["MC407 warning cluster2 cluster2/ew.yaml:11"])
+        // Without any gateway in network2 the sidecars' missing way in is MC402's.
+        files["cluster2/ew.yaml"] = nil
+        XCTAssertEqual(lint(files, rules: rules).findings.filter { $0.cluster == "cluster2" }.map(\.rule), ["MC402"])
+    }
 }

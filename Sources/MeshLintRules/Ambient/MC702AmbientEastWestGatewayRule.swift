@@ -34,7 +34,9 @@ struct AmbientEastWestGatewayRule: Rule {
         var out: [Finding] = []
         for (network, members) in networks {
             let ambient = members.filter { graph.dataPlane($0).hasAmbient }
-            guard !ambient.isEmpty, members.contains(where: { graph.ingress.describesGateways[$0] }) else { continue }
+            // Only ztunnels use the HBONE gateway: some other network must run ambient workloads.
+            let ambientCallers = networks.filter { $0.network != network }.flatMap(\.clusters).filter { graph.dataPlane($0).hasAmbient }
+            guard !ambient.isEmpty, !ambientCallers.isEmpty, members.contains(where: { graph.ingress.describesGateways[$0] }) else { continue }
             if graph.ingress.remoteGatewaysByNetwork[network]?.contains(where: { $0.listeners.contains(where: \.isHBONE) }) == true { continue }
             var problems: [Problem] = []
             var working = false
