@@ -36,6 +36,8 @@ public final class MeshGraph: Sendable {
     public let controlPlane: ControlPlaneIndex
     /// Mesh config policy facts and copies of routing/security config across primaries (Graph/Policy).
     public let policy: PolicyIndex
+    /// Ambient multicluster facts: multi-network switch, service scope, waypoints (Graph/Ambient).
+    public let ambient: AmbientIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -65,7 +67,9 @@ public final class MeshGraph: Sendable {
         let traffic = TrafficIndex(set: set, facts: facts, meshNetworks: identity.meshNetworks)
         self.traffic = traffic
         self.discovery = DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic)
-        self.ingress = IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        let ingress = IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        self.ingress = ingress
+        self.ambient = AmbientIndex(facts: facts, gatewayAPI: ingress.gatewayAPIGateways) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
         let byKind = by
         self.controlPlane = ControlPlaneIndex(set: set, facts: facts, identity: identity, traffic: traffic) { kind, c in
             (byKind[c][kind] ?? []).map { set.resources[$0] }
