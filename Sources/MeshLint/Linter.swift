@@ -188,12 +188,12 @@ public struct Linter: Sendable {
         let active: [(rule: any Rule, descriptor: RuleDescriptor)] = rules.compactMap { r in
             descriptor(for: r.code, settings: settings).map { (r, $0) }
         }
-        let graph = MeshGraph(set: set)
+        // The suppressions read only the set: collected while the graph is built.
+        let (graph, suppression) = concurrently({ MeshGraph(set: set) }, { Suppression(set: set, configuration: config) })
         var findings = RuleEngine.run(active, on: set, graph: graph, now: now ?? Date())
         if let config {
             findings += configurationFindings(config, set: set, settings: settings)
         }
-        let suppression = Suppression(set: set, configuration: config)
         findings = findings.filter { !suppression.suppresses($0) }.sorted(by: Finding.reportOrder)
         findings = limits.apply(findings)
         return LintReport(set: set, graph: graph, findings: findings, ruleBook: ruleBook)

@@ -429,6 +429,18 @@ final class IdentityGraphTests: XCTestCase {
         XCTAssertEqual(g.identity.networks[2].dissenters.map(\.kind), [.namespaceLabel])
     }
 
+    func testAPIServerHostOfASCIIBytesMatchesCharacterSearch() {
+        let endpoints = [
+            "https://10.0.3.10:6443", " 'https://API.Example.com:6443/x' ", "\"host\"", "https://u:p@h.example:443",
+            "https://[fd00::1]:6443/path", "[fd00::1", "[]:443", "https://", "://", "", "  ", "fd00::1", "a:b:c",
+            "host:", ":6443", "tcp://a@b@c:1", "https:///path", "HTTPS://LOCALHOST", "x://y://z:1", "h\t",
+            "https://münchen.example:6443", "https://é/", "https://ex\u{301}ample:1",
+        ]
+        for e in endpoints {
+            XCTAssertEqual(APIServers.host(of: e), APIServers.hostCharacterwise(e), e)
+        }
+    }
+
     func testAPIServerAddressesTraceKubeconfigServers() throws {
         XCTAssertEqual(APIServers.host(of: "https://10.0.3.10:6443"), "10.0.3.10")
         XCTAssertEqual(APIServers.host(of: "https://[fd00::1]:6443/path"), "fd00::1")

@@ -27,3 +27,34 @@ public func concurrentMap<T>(count: Int, parallel: Bool = true,
     }
     return (0..<count).map { buffer[$0]! }
 }
+
+/// Runs independent computations at the same time (on all cores when `parallel`) and returns
+/// their results; the graph uses it for stages that only read what earlier stages built.
+public func concurrently<A, B, C>(parallel: Bool = true, _ a: () -> A, _ b: () -> B, _ c: () -> C) -> (A, B, C) {
+    withoutActuallyEscaping(a) { a in
+        withoutActuallyEscaping(b) { b in
+            withoutActuallyEscaping(c) { c in
+                // Each closure runs exactly once and writes only its own result slot.
+                nonisolated(unsafe) let (a, b, c) = (a, b, c)
+                nonisolated(unsafe) var ra: A?
+                nonisolated(unsafe) var rb: B?
+                nonisolated(unsafe) var rc: C?
+                _ = concurrentMap(count: 3, parallel: parallel) { i -> Bool in
+                    switch i {
+                    case 0: ra = a()
+                    case 1: rb = b()
+                    default: rc = c()
+                    }
+                    return true
+                }
+                return (ra!, rb!, rc!)
+            }
+        }
+    }
+}
+
+/// `concurrently` for two computations.
+public func concurrently<A, B>(parallel: Bool = true, _ a: () -> A, _ b: () -> B) -> (A, B) {
+    let (x, y, _) = concurrently(parallel: parallel, a, b, { () })
+    return (x, y)
+}

@@ -49,32 +49,42 @@ public final class MeshGraph: Sendable {
         }
         self.byClusterKind = by
         self.servicesByKey = services
-        var facts: [ClusterFacts] = []
-        for c in set.clusters.indices {
-            facts.append(ClusterFacts.read(set: set, cluster: c, resources: (by[c].values.flatMap { $0 }).sorted().map { set.resources[$0] }))
+        // Per cluster, in parallel: each cluster's facts read only its own resources.
+        let resourcesByCluster = set.clusters.indices.map { set.resources(in: $0) }
+        let facts = concurrentMap(count: set.clusters.count) { c in
+            ClusterFacts.read(set: set, cluster: c, resources: resourcesByCluster[c])
         }
         self.facts = facts
-        self.identity = IdentityGraph(set: set, facts: facts, resourcesByCluster: set.clusters.indices.map { set.resources(in: $0) })
+        let identity = IdentityGraph(set: set, facts: facts, resourcesByCluster: resourcesByCluster)
+        self.identity = identity
         var names: [String: [Int]] = [:]
         for f in facts { if let n = f.clusterName.value { names[n, default: []].append(f.index) } }
         self.byClusterName = names
         var setNames: [String: Int] = [:]
         for c in set.clusters { setNames[c.name] = c.index }
         self.bySetName = setNames
-        self.trust = TrustIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
-        let identity = self.identity
-        self.cidrIndex = CIDRIndex(set: set, facts: facts, byClusterKind: by) { identity.network($0) ?? facts[$0].network.value }
-        let traffic = TrafficIndex(set: set, facts: facts, meshNetworks: identity.meshNetworks)
+        // Stages that only read the facts and the identity graph, at the same time.
+        let (trust, cidrIndex, traffic) = concurrently(
+            { TrustIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } } },
+            { CIDRIndex(set: set, facts: facts, byClusterKind: by) { identity.network($0) ?? facts[$0].network.value } },
+            { TrafficIndex(set: set, facts: facts, meshNetworks: identity.meshNetworks) })
+        self.trust = trust
+        self.cidrIndex = cidrIndex
         self.traffic = traffic
-        self.discovery = DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic)
-        let ingress = IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        let (discovery, ingress) = concurrently(
+            { DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic) },
+            { IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } } })
+        self.discovery = discovery
         self.ingress = ingress
-        self.ambient = AmbientIndex(facts: facts, gatewayAPI: ingress.gatewayAPIGateways) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        // Stages that read the traffic, ingress, identity and discovery facts, at the same time.
         let byKind = by
-        self.controlPlane = ControlPlaneIndex(set: set, facts: facts, identity: identity, traffic: traffic) { kind, c in
-            (byKind[c][kind] ?? []).map { set.resources[$0] }
-        }
-        self.policy = PolicyIndex(set: set, facts: facts, discovery: discovery) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        let (ambient, controlPlane, policy) = concurrently(
+            { AmbientIndex(facts: facts, gatewayAPI: ingress.gatewayAPIGateways) { kind, c in (byKind[c][kind] ?? []).map { set.resources[$0] } } },
+            { ControlPlaneIndex(set: set, facts: facts, identity: identity, traffic: traffic) { kind, c in (byKind[c][kind] ?? []).map { set.resources[$0] } } },
+            { PolicyIndex(set: set, facts: facts, discovery: discovery) { kind, c in (byKind[c][kind] ?? []).map { set.resources[$0] } } })
+        self.ambient = ambient
+        self.controlPlane = controlPlane
+        self.policy = policy
     }
 
     /// Resources of `kind` in one cluster.

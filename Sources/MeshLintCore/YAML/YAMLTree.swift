@@ -295,17 +295,31 @@ public struct YAMLNode: Sendable, Hashable {
         let r = raw
         guard r.kind == .mapping else { return nil }
         let f = file
+        // One pass over the keys' bytes: a length check, then memcmp for keys of the same length
+        // (the key's UTF-8 is taken once, not once per key compared).
+        var key = key
+        let (slot, hasMerge): (Int, Bool) = key.withUTF8 { k in
+            var hasMerge = false
+            var i = Int(r.start)
+            let end = i + Int(r.count)
+            while i < end {
+                let kn = f.nodes[Int(f.children[i])]
+                if kn.kind == .scalar {
+                    let n = Int(kn.count)
+                    let text = f.arena.base + Int(kn.start)
+                    if n == k.count && (n == 0 || memcmp(text, k.baseAddress!, n) == 0) { return (i, hasMerge) }
+                    if kn.style == .plain && n == 2 && text[0] == UInt8(ascii: "<") && text[1] == UInt8(ascii: "<") {
+                        hasMerge = true
+                    }
+                }
+                i += 2
+            }
+            return (-1, hasMerge)
+        }
+        if slot >= 0 { return (YAMLNode(file: f, index: f.children[slot]), YAMLNode(file: f, index: f.children[slot + 1])) }
+        guard hasMerge else { return nil }
         var i = Int(r.start)
         let end = i + Int(r.count)
-        var hasMerge = false
-        while i < end {
-            let k = YAMLNode(file: f, index: f.children[i])
-            if k.scalarEquals(key) { return (k, YAMLNode(file: f, index: f.children[i + 1])) }
-            if k.raw.style == .plain && k.scalarEquals("<<") { hasMerge = true }
-            i += 2
-        }
-        guard hasMerge else { return nil }
-        i = Int(r.start)
         while i < end {
             let k = YAMLNode(file: f, index: f.children[i])
             if k.raw.style == .plain && k.scalarEquals("<<") {

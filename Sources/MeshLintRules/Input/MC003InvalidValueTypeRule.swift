@@ -10,7 +10,8 @@ struct InvalidValueTypeRule: Rule {
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []
         var seen = Set<YAMLNode>()
-        for r in context.set.resources where seen.insert(r.root).inserted {
+        // A shared file's document appears once per cluster: checked once (only those need the set).
+        for r in context.set.resources where !r.isShared || seen.insert(r.root).inserted {
             let cluster = r.isShared ? nil : r.clusterIndex
             func report(_ node: YAMLNode, _ message: String, _ path: String) {
                 out.append(context.finding(message, at: node, cluster: cluster, resource: r, fieldPath: path))

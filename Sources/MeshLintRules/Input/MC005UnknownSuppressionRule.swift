@@ -10,7 +10,8 @@ struct UnknownSuppressionRule: Rule {
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []
         var seen = Set<YAMLNode>()
-        for r in context.set.resources where !r.isImplied && seen.insert(r.root).inserted {
+        // A shared file's document appears once per cluster: checked once (only those need the set).
+        for r in context.set.resources where !r.isImplied && (!r.isShared || seen.insert(r.root).inserted) {
             guard let value = r.annotation(IgnoreAnnotation.key) else { continue }
             let cluster = r.isShared ? nil : r.clusterIndex
             let fieldPath = "metadata.annotations.\(IgnoreAnnotation.key)"

@@ -13,6 +13,53 @@ public struct APIServerAddress: Sendable {
 enum APIServers {
     /// The host of a kubeconfig `server` URL or a `host:port` endpoint.
     static func host(of endpoint: String) -> String? {
+        var copy = endpoint
+        if let ascii = copy.withUTF8({ hostASCII($0) }) { return ascii }
+        return hostCharacterwise(endpoint)
+    }
+
+    /// `host(of:)` on the bytes of an ASCII endpoint (one byte per character, so byte search
+    /// finds exactly what character search finds); nil for any other text, which
+    /// `hostCharacterwise` decides. Called for every kubeconfig server of every remote secret.
+    private static func hostASCII(_ b: UnsafeBufferPointer<UInt8>) -> String?? {
+        var lo = 0, hi = b.count
+        for c in b where c >= 0x80 { return nil }
+        func trimmed(_ c: UInt8) -> Bool {
+            c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "'")
+        }
+        while lo < hi && trimmed(b[lo]) { lo += 1 }
+        while hi > lo && trimmed(b[hi - 1]) { hi -= 1 }
+        var i = lo
+        while i + 3 <= hi {
+            if b[i] == UInt8(ascii: ":") && b[i + 1] == UInt8(ascii: "/") && b[i + 2] == UInt8(ascii: "/") { lo = i + 3; break }
+            i += 1
+        }
+        if let slash = (lo..<hi).first(where: { b[$0] == UInt8(ascii: "/") }) { hi = slash }
+        if let at = (lo..<hi).last(where: { b[$0] == UInt8(ascii: "@") }) { lo = at + 1 }
+        if lo < hi && b[lo] == UInt8(ascii: "[") {
+            guard let close = (lo..<hi).first(where: { b[$0] == UInt8(ascii: "]") }) else { return .some(nil) }
+            lo += 1
+            hi = close
+        } else {
+            var colons = 0, colon = hi
+            for j in lo..<hi where b[j] == UInt8(ascii: ":") {
+                colons += 1
+                if colons == 1 { colon = j }
+            }
+            if colons == 1 { hi = colon }
+        }
+        guard lo < hi else { return .some(nil) }
+        return .some(String(unsafeUninitializedCapacity: hi - lo) { out in
+            for j in lo..<hi {
+                let c = b[j]
+                out[j - lo] = c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c + 32 : c
+            }
+            return hi - lo
+        })
+    }
+
+    /// `host(of:)` on characters.
+    static func hostCharacterwise(_ endpoint: String) -> String? {
         var s = Substring(endpoint.trimmingCharacters(in: " \t\"'"))
         if let r = s.range(of: "://") { s = s[r.upperBound...] }
         if let slash = s.firstIndex(of: "/") { s = s[..<slash] }

@@ -157,33 +157,53 @@ public struct IdentityGraph: Sendable {
             default: break
             }
         }
-        for c in 0..<n {
+        // Per cluster, in parallel: each cluster's remote secrets (their kubeconfigs parsed
+        // here, once), meshNetworks, network claims, config-cluster links and API servers come
+        // from its own resources only. Concatenated in cluster order afterwards.
+        struct PerCluster {
+            var secrets: [RemoteSecret] = []
+            var mesh: [MeshNetworks] = []
+            var cpRefs: [(Located<String>, Resource)] = []
+            var claims: [NetworkClaim] = []
+            var links: [ConfigClusterLink] = []
+            var servers: [APIServerAddress] = []
+        }
+        let extraGatewayValues = gatewayValues
+        let perCluster = concurrentMap(count: n) { c -> PerCluster in
+            var out = PerCluster()
             let f = facts[c]
             for i in f.installs {
-                if let m = MeshNetworks.read(install: i) { mesh.append(m) }
+                if let m = MeshNetworks.read(install: i) { out.mesh.append(m) }
             }
             for r in resourcesByCluster[c] {
                 switch r.kind {
                 case "Secret":
-                    if let s = RemoteSecret.read(r, istioNamespace: f.istioNamespace) { secrets.append(s) }
+                    if let s = RemoteSecret.read(r, istioNamespace: f.istioNamespace) { out.secrets.append(s) }
                 case "ConfigMap" where r.name == "istio" || r.name.hasPrefix("istio-"):
-                    if r.namespace == f.istioNamespace, let m = MeshNetworks.read(configMap: r) { mesh.append(m) }
+                    if r.namespace == f.istioNamespace, let m = MeshNetworks.read(configMap: r) { out.mesh.append(m) }
                 case "Namespace" where r.name == f.istioNamespace:
-                    if let a = r.annotation(Self.controlPlaneClustersAnnotation) { cpRefs.append((a, r)) }
+                    if let a = r.annotation(Self.controlPlaneClustersAnnotation) { out.cpRefs.append((a, r)) }
                 default:
                     break
                 }
             }
-            claims[c] = NetworkClaims.collect(set: set, cluster: c, facts: f, resources: resourcesByCluster[c],
-                                              extraHelmValues: gatewayValues[c])
+            out.claims = NetworkClaims.collect(set: set, cluster: c, facts: f, resources: resourcesByCluster[c],
+                                              extraHelmValues: extraGatewayValues[c])
+            out.links = resourcesByCluster[c].compactMap { ConfigClusterLink.read($0, names: names) }
+            out.servers = APIServers.collect(resourcesByCluster[c])
+            return out
         }
+        for p in perCluster {
+            secrets += p.secrets
+            mesh += p.mesh
+            cpRefs += p.cpRefs
+        }
+        claims = perCluster.map(\.claims)
         self.remoteSecrets = secrets
-        self.configClusterLinks = (0..<n).map { c in
-            resourcesByCluster[c].compactMap { ConfigClusterLink.read($0, names: names) }
-        }
+        self.configClusterLinks = perCluster.map(\.links)
         self.meshNetworks = mesh
         self.networkClaims = claims
-        let servers = (0..<n).map { APIServers.collect(resourcesByCluster[$0]) }
+        let servers = perCluster.map(\.servers)
         self.apiServers = servers
         var owners: [String: [Int]] = [:]
         for (c, list) in servers.enumerated() {

@@ -75,10 +75,25 @@ extension MeshGraph {
     /// checked once per cluster; callers dedupe by location).
     public func remoteSecretDefects() -> [RemoteSecretDefect] {
         let id = identity
+        var targets = Array(repeating: Set<Int>(), count: id.remoteSecrets.count)
+        for e in id.remoteSecretEdges where e.secret < targets.count { targets[e.secret].insert(e.target) }
+        // Secrets are independent: checked in contiguous chunks on all cores, concatenated in
+        // secret order (the order the findings come out in does not depend on the chunking).
+        let targetsBySecret = targets
+        let total = id.remoteSecrets.count
+        let chunks = min(total, 64)
+        let perChunk = concurrentMap(count: chunks) { k in
+            defects(ofSecrets: (total * k / chunks)..<(total * (k + 1) / chunks), targetsBySecret: targetsBySecret)
+        }
+        return perChunk.flatMap { $0 }
+    }
+
+    /// The defects of remote secrets `range` (indices into `identity.remoteSecrets`).
+    private func defects(ofSecrets range: Range<Int>, targetsBySecret: [Set<Int>]) -> [RemoteSecretDefect] {
+        let id = identity
         var out: [RemoteSecretDefect] = []
-        var targetsBySecret = Array(repeating: Set<Int>(), count: id.remoteSecrets.count)
-        for e in id.remoteSecretEdges where e.secret < targetsBySecret.count { targetsBySecret[e.secret].insert(e.target) }
-        for (si, s) in id.remoteSecrets.enumerated() {
+        for si in range {
+            let s = id.remoteSecrets[si]
             let holder = s.holder
             let f = facts[holder]
             let refs = id.references(ofSecret: si)
@@ -103,7 +118,7 @@ extension MeshGraph {
                     add(.undecodable(problem), entry, target, SourceLocation(entry.value), entry.fieldPath)
                     continue
                 }
-                if entry.value.isNull || (entry.value.text.map { $0.allSatisfy(\.isWhitespace) } ?? false) {
+                if entry.value.isNull || (!entry.value.startsWithNonBlankASCII && (entry.value.text.map { $0.allSatisfy(\.isWhitespace) } ?? false)) {
                     add(.empty, entry, target, SourceLocation(entry.key.node), entry.fieldPath)
                     continue
                 }
@@ -134,17 +149,19 @@ extension MeshGraph {
         for (i, item) in (e.root?["clusters"]?.items ?? []).enumerated() {
             guard let node = item.at("cluster", "server") else { continue }
             servers += 1
-            let path = "\(entry.fieldPath).clusters[\(i)].cluster.server"
-            let loc = SourceLocation(e.locate(node))
+            // Location and path are only built for a defect (most servers have none).
+            func report(_ kind: RemoteSecretDefect.Kind) {
+                add(kind, entry, target, SourceLocation(e.locate(node)), "\(entry.fieldPath).clusters[\(i)].cluster.server")
+            }
             guard let text = node.text, !text.allSatisfy(\.isWhitespace), let host = APIServers.host(of: text) else {
-                add(.noServer, entry, target, loc, path)
+                report(.noServer)
                 continue
             }
             if Placeholder.isTemplate(text) || Placeholder.isTemplate(host) { continue }
             if let what = KubeconfigServerHost.loopback(host) {
-                add(.loopbackServer(server: Redact.url(text), host: host, what: what), entry, target, loc, path)
+                report(.loopbackServer(server: Redact.url(text), host: host, what: what))
             } else if KubeconfigServerHost.isInClusterName(host) {
-                add(.inClusterServer(server: Redact.url(text), host: host), entry, target, loc, path)
+                report(.inClusterServer(server: Redact.url(text), host: host))
             } else if let t = target, t != holder, case .success(let ip) = IPAddress.parse(host) {
                 let ranges = cidrIndex.cidrs(t)
                 // Pod IPs are routable between clusters of one network (SPEC: same network);
@@ -152,7 +169,7 @@ extension MeshGraph {
                 let sameNetwork = identity.network(t) == identity.network(holder)
                 if let src = ranges.effective(.service).first(where: { $0.value.contains(ip) })
                     ?? (sameNetwork ? nil : ranges.effective(.pod).first(where: { $0.value.contains(ip) })) {
-                    add(.serverInTargetRange(server: Redact.url(text), host: host, range: src), entry, target, loc, path)
+                    report(.serverInTargetRange(server: Redact.url(text), host: host, range: src))
                 }
             }
         }
@@ -162,5 +179,17 @@ extension MeshGraph {
                 ?? e.root?.keyNode("clusters").map(e.locate) ?? entry.key.node
             add(.noServer, entry, target, SourceLocation(node), entry.fieldPath + ".clusters")
         }
+    }
+}
+
+extension YAMLNode {
+    /// True when the node is a scalar whose first byte is an ASCII character that is not
+    /// whitespace, so its text is not blank; answered without copying the text (a remote
+    /// secret's value is a whole kubeconfig).
+    var startsWithNonBlankASCII: Bool {
+        let r = raw
+        guard r.kind == .scalar, r.count > 0 else { return false }
+        let c = file.arena[Int(r.start)]
+        return c < 0x80 && !(c == 0x20 || (c >= 0x09 && c <= 0x0D))
     }
 }

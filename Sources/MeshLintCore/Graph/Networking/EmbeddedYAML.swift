@@ -37,6 +37,7 @@ public struct EmbeddedYAML: Sendable {
     /// the last line, so once shifted by the block's indentation they still lie on a line of
     /// the outer file and within it (the fuzzer found MC204 reported past a file's end).
     static func clampingDiagnosticsToText(_ parsed: YAMLFile, _ text: String) -> YAMLFile {
+        guard !parsed.diagnostics.isEmpty else { return parsed }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let count = text.hasSuffix("\n") ? lines.count - 1 : lines.count
         guard count > 0, parsed.diagnostics.contains(where: { $0.position.line > count }) else { return parsed }
