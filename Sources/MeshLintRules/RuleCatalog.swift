@@ -55,10 +55,14 @@ public enum BuiltinRules {
         SNIRewriteMissingRule(),
         IstioMutualMissingRule(),
         IstioMutualShadowedRule(),
+        CrossNetworkMTLSDisabledRule(),
         GlobalDNSMissingRule(),
         CrossClusterHostUnresolvedRule(),
         GlobalSearchDomainMissingRule(),
         RemoteServiceUnresolvableRule(),
+        SubsetSelectsNothingInMeshRule(),
+        LocalityFailoverWithoutOutlierDetectionRule(),
+        ServiceInconsistentAcrossClustersRule(),
     ]
 
     /// The rule with this code.

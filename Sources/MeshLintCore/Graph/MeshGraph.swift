@@ -31,6 +31,8 @@ public final class MeshGraph: Sendable {
     /// Gateway workloads, SNI rewrite filters and the deployment model, for the checks that a
     /// cluster receiving cross-cluster traffic can take it in (see `IngressIndex`).
     public let ingress: IngressIndex
+    /// Every Service by namespace/name with its definition per cluster, and workload labels.
+    public let serviceInstances: ServiceInstanceIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -61,6 +63,7 @@ public final class MeshGraph: Sendable {
         self.traffic = traffic
         self.discovery = DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic)
         self.ingress = IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        self.serviceInstances = ServiceInstanceIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
     }
 
     /// Resources of `kind` in one cluster.
