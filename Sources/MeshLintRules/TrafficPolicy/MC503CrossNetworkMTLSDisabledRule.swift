@@ -36,11 +36,25 @@ struct CrossNetworkMTLSDisabledRule: Rule {
                 servers.append((d, pods))
             }
             guard serverByNet.count > 0 else { continue }
+            // Server networks in a fixed order, and the distinct pod label sets with the first
+            // network they run on (workload-selector PeerAuthentications are matched against these).
+            let serverNets = serverByNet.keys.sorted()
+            var podLabels: [(pod: WorkloadLabels, net: String)] = []
+            var seenLabels = Set<[String: String]>()
+            for s in servers {
+                for pod in s.pods where seenLabels.insert(pod.labels).inserted { podLabels.append((pod, nets[s.def.cluster])) }
+            }
             // Clients: sidecar clusters holding the Service with pods on another network.
             var openClientByNet: [String: Int] = [:]   // a client whose DR does not force ISTIO_MUTUAL, per network
             for d in defs where graph.dataPlane(d.cluster).mode != .ambient {
                 let c = d.cluster
-                let remote = serverByNet.filter { $0.key != nets[c] }.sorted { $0.key < $1.key }
+                // Up to three networks other than the client's (a prefix of the sorted list: the
+                // work per client does not grow with the number of networks).
+                var remote: [(key: String, value: Int)] = []
+                for net in serverNets where net != nets[c] {
+                    remote.append((net, serverByNet[net]!))
+                    if remote.count == 3 { break }
+                }
                 guard !remote.isEmpty else { continue }
                 let remoteNames = remote.map { "\(context.clusterName(servers[$0.value].def.cluster)) (network \($0.key.isEmpty ? "default" : $0.key))" }
                 let related = remote.prefix(3).map { r in
@@ -61,16 +75,20 @@ struct CrossNetworkMTLSDisabledRule: Rule {
                 }
                 if openClientByNet[nets[c]] == nil { openClientByNet[nets[c]] = c }
                 // (b) the client cluster's PeerAuthentication disables mTLS for the remote pods.
-                if let pa = Self.disablingPeerAuthentication(graph, cluster: c, namespace: namespace, pods: remote.flatMap { servers[$0.value].pods }) {
+                let remotePods = podLabels.filter { $0.net != nets[c] }.map(\.pod)
+                if let pa = Self.disablingPeerAuthentication(graph, cluster: c, namespace: namespace, pods: remotePods) {
                     out.append(context.finding(
                         "PeerAuthentication \(pa.resource.namespace)/\(pa.resource.name) in \(context.clusterName(c)) sets mtls.mode DISABLE for Service \(key), which has pods on other networks (\(remoteNames.joined(separator: ", "))), and no DestinationRule there sets ISTIO_MUTUAL for it: istiod drops endpoints on another network when mTLS toward them is off, so clients in \(context.clusterName(c)) only ever reach local pods. Remove the DISABLE, or set `tls.mode: ISTIO_MUTUAL` in a DestinationRule for the host.",
                         at: pa.mode.node, cluster: c, resource: pa.resource, related: Array(related), fieldPath: "spec.mtls.mode"))
                 }
             }
             // (c) pods without a sidecar, called from another network without a forcing DestinationRule.
+            // The two first open clients on different networks: one of them is on another
+            // network than any server.
+            let openClients = openClientByNet.values.sorted().prefix(2)
             for s in servers {
                 let b = s.def.cluster
-                guard let client = openClientByNet.filter({ $0.key != nets[b] }).min(by: { $0.value < $1.value })?.value else { continue }
+                guard let client = openClients.first(where: { nets[$0] != nets[b] }) else { continue }
                 for pod in s.pods where pod.sidecar == false {
                     let r = pod.resource
                     out.append(context.finding(

@@ -60,6 +60,7 @@ struct ServiceInconsistentAcrossClustersRule: Rule {
         for d in defs { for p in d.ports where known.insert(p.number.value).inserted { numbers.append(p.number.value) } }
         for n in numbers {
             func port(_ d: ServiceDefinition) -> ServicePortFact? { d.ports.first { $0.number.value == n } }
+            let protocols = Set(defs.compactMap { port($0)?.istioProtocol })
             func at(_ d: ServiceDefinition, _ rest: String) -> String { port(d).map { "spec.ports[\($0.index)]\(rest)" } ?? "spec.ports" }
             fields.append(Field(path: "port \(n)", fieldPath: { at($0, "") }, value: { port($0) == nil ? "missing" : "defined" },
                                 node: { d in port(d)?.number.node ?? d.portsNode ?? d.node },
@@ -76,10 +77,9 @@ struct ServiceInconsistentAcrossClustersRule: Rule {
                                 warningOnly: { _ in false }))
             fields.append(Field(path: "port \(n) name", fieldPath: { at($0, ".name") },
                                 value: { d in
-                                    guard let p = port(d) else { return nil }
                                     // Only when the protocol agrees (a protocol difference is reported above).
-                                    let protocols = Set(defs.compactMap { port($0)?.istioProtocol })
-                                    return protocols.count > 1 ? nil : (p.name?.value ?? "(no name)")
+                                    guard protocols.count < 2, let p = port(d) else { return nil }
+                                    return p.name?.value ?? "(no name)"
                                 },
                                 node: { d in port(d).flatMap { $0.name?.node ?? $0.node } ?? d.node },
                                 why: "istioctl's IST0170 reports it, and anything that names the port (Sidecar and Gateway API references, telemetry) sees a different port per cluster",
