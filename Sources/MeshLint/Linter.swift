@@ -116,6 +116,9 @@ public struct Linter: Sendable {
     public let configuration: LintConfiguration?
     /// Caps on repeated findings and related locations (SPEC 7), applied after suppression.
     public var limits = FindingLimits()
+    /// The reference time of time-dependent rules (MC307 certificate expiry); nil means the
+    /// current time when a lint starts. Fix it (`--now`) for deterministic output.
+    public var now: Date? = nil
 
     /// A linter over `rules` (all built-in rules by default). Settings and `only` accept codes
     /// or names; unknown ones throw.
@@ -143,6 +146,7 @@ public struct Linter: Sendable {
         settings = other.settings
         only = other.only
         limits = other.limits
+        now = other.now
         self.configuration = configuration
     }
 
@@ -185,7 +189,7 @@ public struct Linter: Sendable {
             descriptor(for: r.code, settings: settings).map { (r, $0) }
         }
         let graph = MeshGraph(set: set)
-        var findings = RuleEngine.run(active, on: set, graph: graph)
+        var findings = RuleEngine.run(active, on: set, graph: graph, now: now ?? Date())
         if let config {
             findings += configurationFindings(config, set: set, settings: settings)
         }

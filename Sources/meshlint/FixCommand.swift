@@ -16,6 +16,9 @@ struct FixCommand: ParsableCommand {
     @Argument(help: "Config set root(s); defaults to the current directory.")
     var paths: [String] = []
 
+    @Option(help: "Reference time of certificate expiry checks, RFC 3339 (e.g. 2026-12-01T00:00:00Z); default: now.")
+    var now: String?
+
     @Option(help: "Manifest assigning files to clusters (default: <root>/meshlint.yaml).")
     var manifest: String?
 
@@ -38,7 +41,7 @@ struct FixCommand: ParsableCommand {
     var failOn: FailOn = .error
 
     func run() throws {
-        let linter = try makeLinter(select: select, config: config)
+        let linter = try makeLinter(select: select, config: config, now: now)
         let result: FixResult
         do {
             result = try linter.fix(paths: paths, options: LoadOptions(manifestPath: manifest))

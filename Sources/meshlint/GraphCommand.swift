@@ -20,6 +20,9 @@ struct Graph: ParsableCommand {
     @Argument(help: "Config set root(s); defaults to the current directory.")
     var paths: [String] = []
 
+    @Option(help: "Reference time of certificate expiry checks, RFC 3339 (e.g. 2026-12-01T00:00:00Z); default: now.")
+    var now: String?
+
     @Option(help: "Manifest assigning files to clusters (default: <root>/meshlint.yaml).")
     var manifest: String?
 
@@ -48,7 +51,7 @@ struct Graph: ParsableCommand {
     var rulesDirectory: String?
 
     func run() throws {
-        let linter = try makeLinter(select: select, config: config, rulesDirectory: rulesDirectory)
+        let linter = try makeLinter(select: select, config: config, rulesDirectory: rulesDirectory, now: now)
         let baselineFilter = try loadBaseline(baseline)
         if layout == .dot && (format == .svg || format == .html) && Self.graphviz() == nil {
             throw UsageError(description: "--layout dot needs Graphviz's `dot` on PATH (apt-get install graphviz)")

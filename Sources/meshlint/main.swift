@@ -81,6 +81,9 @@ struct Lint: ParsableCommand {
     @Option(name: .customLong("rules"), help: "Read rule documentation (names, default severities) from this Rules/ directory instead of the built-in one.")
     var rulesDirectory: String?
 
+    @Option(help: "Reference time of certificate expiry checks, RFC 3339 (e.g. 2026-12-01T00:00:00Z); default: now.")
+    var now: String?
+
     /// Set by the entry point when `--only-changed` is followed by another option rather than
     /// by file names (see `preprocess`): the changed files are then among the positional paths.
     @Flag(name: .customLong("only-changed-in-paths"), help: .hidden)
@@ -98,7 +101,7 @@ struct Lint: ParsableCommand {
             roots = paths.filter { Self.isDirectory($0) }
             changed = paths.filter { !Self.isDirectory($0) }
         }
-        let linter = try makeLinter(select: select, config: config, rulesDirectory: rulesDirectory)
+        let linter = try makeLinter(select: select, config: config, rulesDirectory: rulesDirectory, now: now)
         let baselineFilter = writeBaseline == nil ? try loadBaseline(baseline) : nil
         var report: LintReport
         do {
@@ -181,15 +184,29 @@ func loadRuleBook(_ directory: String?) throws -> RuleBook {
 
 /// The linter `lint`, `graph` and `fix` share: `--select` (codes or names, comma-separated),
 /// `--config` and `--rules DIR`; a bad file or rule name is a usage error.
-func makeLinter(select: String?, config: String?, rulesDirectory: String? = nil) throws -> Linter {
+func makeLinter(select: String?, config: String?, rulesDirectory: String? = nil, now: String? = nil) throws -> Linter {
     let only = select.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
     let ruleBook = try loadRuleBook(rulesDirectory)
+    var linter: Linter
     do {
         let configuration = try config.map { path throws(LintError) in try LintConfiguration(contentsOfFile: path) }
-        return try Linter(only: only, configuration: configuration, ruleBook: ruleBook)
+        linter = try Linter(only: only, configuration: configuration, ruleBook: ruleBook)
     } catch {
         throw UsageError(description: error.description)
     }
+    if let now { linter.now = try parseReferenceTime(now) }
+    return linter
+}
+
+/// `--now`: an RFC 3339 date-time (`2026-12-01T00:00:00Z`, `2026-12-01T09:30:00.5+02:00`).
+func parseReferenceTime(_ text: String) throws -> Date {
+    let plain = ISO8601DateFormatter()
+    plain.formatOptions = [.withInternetDateTime]
+    let fractional = ISO8601DateFormatter()
+    fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    let t = text.trimmingCharacters(in: .whitespaces).uppercased()   // RFC 3339 allows `t` and `z`
+    if let d = plain.date(from: t) ?? fractional.date(from: t) { return d }
+    throw UsageError(description: "--now '\(OutputEscaping.text(text))' is not an RFC 3339 date-time (e.g. 2026-12-01T00:00:00Z)")
 }
 
 /// The `--baseline` file; a bad file is a usage error.

@@ -28,8 +28,12 @@ final class RuleExamplesTests: XCTestCase {
         return (clean, marks)
     }
 
+    /// Examples are judged at this time (certificate expiry, MC307), as the corpus is.
+    static let referenceTime = ISO8601DateFormatter().date(from: "2026-12-01T00:00:00Z")!
+
     func run(_ doc: RuleDoc, _ files: [String: String], manifest: String?) -> [Finding] {
-        let linter = try! Linter(only: [doc.code])
+        var linter = try! Linter(only: [doc.code])
+        linter.now = Self.referenceTime
         let set = ConfigSetLoader(options: LoadOptions(manifestPath: manifest, parallel: false))
             .load(documents: files.map { ($0.key, $0.value) })
         return linter.lint(set).findings.filter { $0.rule == doc.code }

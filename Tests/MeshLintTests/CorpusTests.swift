@@ -35,8 +35,20 @@ final class CorpusTests: XCTestCase {
         return out
     }
 
+    /// The reference time every set is linted at (certificate expiry, MC307), so that the goldens
+    /// do not change as the calendar moves: `meshlint lint --now 2026-12-01T00:00:00Z Corpus/<set>`
+    /// prints what the golden file records.
+    static let referenceTime = ISO8601DateFormatter().date(from: "2026-12-01T00:00:00Z")!
+
+    /// A linter that judges certificate expiry at ``referenceTime``.
+    static func linter() throws -> Linter {
+        var linter = try Linter()
+        linter.now = referenceTime
+        return linter
+    }
+
     func lint(_ dir: URL) throws -> LintReport {
-        try Linter().lint(paths: [dir.path])
+        try Self.linter().lint(paths: [dir.path])
     }
 
     func testCorpusHasSets() {

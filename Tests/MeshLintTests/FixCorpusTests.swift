@@ -37,8 +37,8 @@ final class FixCorpusTests: XCTestCase {
         for dir in CorpusTests.sets {
             let name = dir.lastPathComponent
             let tmp = try copy(dir)
-            let before = try Linter().lint(paths: [tmp.path])
-            let result = try Linter().fix(paths: [tmp.path])
+            let before = try CorpusTests.linter().lint(paths: [tmp.path])
+            let result = try CorpusTests.linter().fix(paths: [tmp.path])
             XCTAssertEqual(result.refused, [], "Corpus/\(name): refused fixes")
 
             // Only the intended lines: the diff is the golden one.
@@ -66,7 +66,7 @@ final class FixCorpusTests: XCTestCase {
 
             // Written to disk, a second run changes nothing.
             for f in result.files { try Data(f.fixed).write(to: URL(fileURLWithPath: f.location!)) }
-            let again = try Linter().fix(paths: [tmp.path])
+            let again = try CorpusTests.linter().fix(paths: [tmp.path])
             XCTAssertEqual(again.files.count, 0, "Corpus/\(name): a second fix run changed \(again.files.map(\.path))")
             XCTAssertEqual(Set(again.report.findings.map(Self.key)), after)
         }

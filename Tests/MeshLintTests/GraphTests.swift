@@ -10,7 +10,7 @@ final class GraphTests: XCTestCase {
     static let corpus = CLI.packageRoot + "/Corpus"
 
     func topology(_ set: String) throws -> Topology {
-        Topology(report: try Linter().lint(paths: [Self.corpus + "/" + set]))
+        Topology(report: try CorpusTests.linter().lint(paths: [Self.corpus + "/" + set]))
     }
 
     static var corpusSets: [String] {
@@ -120,7 +120,7 @@ final class GraphTests: XCTestCase {
                 kind: Config
             """)
         set.write("west/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n")
-        let report = try Linter().lint(paths: [set.path])
+        let report = try CorpusTests.linter().lint(paths: [set.path])
         XCTAssertTrue(report.findings.contains { $0.message.contains("<script>") }, "the test needs a message with markup")
         let t = Topology(report: report)
         let svg = SVGRenderer().render(t)
@@ -219,7 +219,7 @@ final class GraphTests: XCTestCase {
                   context: {cluster: c1, user: c1}
                 current-context: c1
             """))
-        let t = Topology(report: try Linter().lint(documents: docs))
+        let t = Topology(report: try CorpusTests.linter().lint(documents: docs))
         XCTAssertTrue(t.isLarge)
         let a = t.aggregatedByNetwork()
         XCTAssertTrue(a.isAggregated)

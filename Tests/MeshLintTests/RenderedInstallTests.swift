@@ -102,7 +102,9 @@ extension RenderedInstallTests {
         XCTAssertEqual(report.graph.facts[1].role, .remote)
         XCTAssertEqual(report.graph.clusterID(1), "cluster2")
         XCTAssertEqual(report.graph.networkName(1), "network1")
-        XCTAssertEqual(report.findings.filter { $0.severity == .error }.map(\.rule), [])
+        // cluster1 is rendered as a multi-primary install (`externalIstiod: false`, no EXTERNAL_ISTIOD env):
+        // leading a remote needs EXTERNAL_ISTIOD, which MC903 reports at istiod's env.
+        XCTAssertEqual(report.findings.filter { $0.severity == .error }.map { "\($0.rule) \($0.file)" }, ["MC903 cluster1/istiod.yaml"])
         remote(net: "network9")
         report = try Linter(only: ["MC302"]).lint(paths: [t.path], options: LoadOptions(parallel: false))
         XCTAssertEqual(report.findings.map { "\($0.rule) \($0.file):\($0.line)" }, ["MC302 cluster2/istio-system.yaml:6"])

@@ -143,6 +143,8 @@ public enum SARIFReporter {
         "MC304": "5.0",   // trust-domain-mismatch: workload identities not trusted across clusters
         "MC305": "5.9",   // root-ca-mismatch: no shared root, or a self-signed / non-chaining CA
         "MC204": "4.3",   // remote-secret-invalid: kubeconfig credentials missing, misdirected or outside istio-system
+        "MC206": "5.3",   // remote-secret-tls-suspect: istiod's API server connection unverified or mis-pinned
+        "MC307": "5.9",   // cacerts-key-or-expiry: plug-in CA unusable or expired
     ]
 
     static func physical(_ file: String, line: Int, column: Int, prefix: String) -> JSONWriter.Value {

@@ -124,6 +124,15 @@ struct TopologyBuilder {
                 }
             }
         }
+        // Gateway API east-west gateways (ambient `istio-east-west`, or passthrough listeners of
+        // class `istio`): Istio renders their Deployment and Service, so the set holds no Service.
+        for g in graph.ingress.gatewayAPIGateways[c] where (g.gatewayClass == .eastWest || g.gatewayClass == .istio) && !g.crossNetworkListeners.isEmpty && index["\(g.resource.namespace)/\(g.renderedName ?? g.resource.name)"] == nil {
+            index["\(g.resource.namespace)/\(g.renderedName ?? g.resource.name)"] = out.count
+            let id = "c\(c)g\(out.count)"
+            out.append(Topology.Gateway(id: id, name: g.renderedName ?? g.resource.name, namespace: g.resource.namespace,
+                                        kinds: ["east-west"], addresses: g.addresses.map(\.value), ports: g.renderedServicePorts, findings: []))
+            gatewaysByResource[Self.key(cname, g.resource), default: []].append(id)
+        }
         gatewayByAddress.append(byAddress)
         eastWest.append(out.first { $0.kinds.contains("east-west") }?.id)
         return out
@@ -326,8 +335,8 @@ struct TopologyBuilder {
     /// The edge between `c` and one of `others` a finding most likely concerns, by the rule's
     /// family, when it relates its cluster to exactly one other: remote secrets (MC2xx) on
     /// discovery edges, cluster names (MC301) on discovery edges, networks (MC302) on
-    /// cross-network edges, trust (MC304, MC305) on root-CA edges, gateways and
-    /// TLS (MC4xx, MC5xx) on traffic edges, DNS (MC6xx) on ServiceEntry edges. Others: none.
+    /// cross-network edges, trust (MC304–MC306) on root-CA edges, gateways and
+    /// TLS (MC4xx, MC5xx, the ambient east-west gateway MC702) on traffic edges, DNS (MC6xx) on ServiceEntry edges. Others: none.
     func pairEdge(_ c: Int, _ others: [Int], rule: String) -> Int? {
         let order = Self.edgeKinds(forRule: rule)
         // A finding that relates its cluster to several others is about the cluster itself.
@@ -339,7 +348,7 @@ struct TopologyBuilder {
                 // Gateway findings belong to the edge into the cluster, the others to the edge out of it.
                 let edge = topology.edges[e]
                 let into = edge.to == "c\(c)" || edge.to.hasPrefix("c\(c)g")
-                let rank = kindRank * 2 + ((rule.hasPrefix("MC4") ? into : edge.from == "c\(c)") ? 0 : 1)
+                let rank = kindRank * 2 + ((rule.hasPrefix("MC4") || rule == "MC702" ? into : edge.from == "c\(c)") ? 0 : 1)
                 if best == nil || rank < best!.rank { best = (rank, e) }
             }
         }
@@ -351,7 +360,8 @@ struct TopologyBuilder {
         case let r where r.hasPrefix("MC2"): return [.missingDiscovery, .discovery]
         case "MC301": return [.discovery, .missingDiscovery]
         case "MC302": return [.crossNetwork]
-        case "MC304", "MC305": return [.differentRootCA]
+        case "MC304", "MC305", "MC306": return [.differentRootCA]
+        case "MC702": return [.crossNetwork]
         case let r where r.hasPrefix("MC4") || r.hasPrefix("MC5"): return [.crossNetwork, .serviceEntry]
         case let r where r.hasPrefix("MC6"): return [.serviceEntry]
         default: return []

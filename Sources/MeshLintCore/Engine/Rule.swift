@@ -1,3 +1,5 @@
+import Foundation
+
 /// A rule's identity and the severity it reports at in this run.
 public struct RuleDescriptor: Sendable, Hashable {
     /// Stable code, e.g. `MC401`.
@@ -41,11 +43,15 @@ public struct RuleContext: Sendable {
     public let graph: MeshGraph
     /// The running rule.
     public let rule: RuleDescriptor
+    /// The reference time of time-dependent rules (certificate expiry): `--now`, else the time
+    /// the run started, so that every rule of one run judges against the same instant.
+    public let now: Date
 
-    public init(set: ConfigSet, graph: MeshGraph, rule: RuleDescriptor) {
+    public init(set: ConfigSet, graph: MeshGraph, rule: RuleDescriptor, now: Date = Date()) {
         self.set = set
         self.graph = graph
         self.rule = rule
+        self.now = now
     }
 
     /// The display name of cluster `index`.
@@ -90,8 +96,9 @@ public struct RuleContext: Sendable {
 /// Runs rules over a config set.
 public enum RuleEngine {
     /// Runs `rules` (each with its descriptor) and returns all findings in report order.
+    /// `now` is the reference time of time-dependent rules (default: the current time).
     public static func run(_ rules: [(rule: any Rule, descriptor: RuleDescriptor)], on set: ConfigSet,
-                           graph: MeshGraph? = nil, parallel: Bool = true) -> [Finding] {
+                           graph: MeshGraph? = nil, parallel: Bool = true, now: Date = Date()) -> [Finding] {
         let graph = graph ?? MeshGraph(set: set)
         let present = Set(set.resources.map(\.kind))
         let active = rules.filter { !$0.rule.requiresReads || !$0.rule.reads.isDisjoint(with: present) }
@@ -104,7 +111,7 @@ public enum RuleEngine {
         let order = active.indices.sorted { cost[$0] != cost[$1] ? cost[$0] > cost[$1] : $0 < $1 }
         let started = concurrentMap(count: active.count, parallel: parallel) { k -> (Int, [Finding]) in
             let i = order[k]
-            let ctx = RuleContext(set: set, graph: graph, rule: active[i].descriptor)
+            let ctx = RuleContext(set: set, graph: graph, rule: active[i].descriptor, now: now)
             return (i, RuleEngine.attachingFixes(active[i].rule.check(ctx), of: active[i].rule, ctx))
         }
         var results = Array(repeating: [Finding](), count: active.count)

@@ -31,6 +31,13 @@ public final class MeshGraph: Sendable {
     /// Gateway workloads, SNI rewrite filters and the deployment model, for the checks that a
     /// cluster receiving cross-cluster traffic can take it in (see `IngressIndex`).
     public let ingress: IngressIndex
+    /// Remote wiring, revisions, revision tags, istiod exposure and installed versions per
+    /// cluster (Graph/ControlPlane).
+    public let controlPlane: ControlPlaneIndex
+    /// Mesh config policy facts and copies of routing/security config across primaries (Graph/Policy).
+    public let policy: PolicyIndex
+    /// Ambient multicluster facts: multi-network switch, service scope, waypoints (Graph/Ambient).
+    public let ambient: AmbientIndex
     /// Every Service by namespace/name with its definition per cluster, and workload labels.
     public let serviceInstances: ServiceInstanceIndex
 
@@ -62,7 +69,14 @@ public final class MeshGraph: Sendable {
         let traffic = TrafficIndex(set: set, facts: facts, meshNetworks: identity.meshNetworks)
         self.traffic = traffic
         self.discovery = DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic)
-        self.ingress = IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        let ingress = IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        self.ingress = ingress
+        self.ambient = AmbientIndex(facts: facts, gatewayAPI: ingress.gatewayAPIGateways) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
+        let byKind = by
+        self.controlPlane = ControlPlaneIndex(set: set, facts: facts, identity: identity, traffic: traffic) { kind, c in
+            (byKind[c][kind] ?? []).map { set.resources[$0] }
+        }
+        self.policy = PolicyIndex(set: set, facts: facts, discovery: discovery) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
         self.serviceInstances = ServiceInstanceIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } }
     }
 

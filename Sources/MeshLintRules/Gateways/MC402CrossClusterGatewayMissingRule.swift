@@ -28,6 +28,10 @@ struct CrossClusterGatewayMissingRule: Rule {
         var seen = Set<YAMLNode>()
         let graph = context.graph
         for demand in graph.ingressDemands() {
+            // A network whose clusters run only ambient workloads, called by ambient workloads of
+            // other networks, needs an HBONE east-west gateway: MC702 judges it.
+            if case .crossNetwork = demand.kind, demand.clusters.allSatisfy({ graph.dataPlane($0).mode == .ambient }),
+               demand.callers.contains(where: { graph.dataPlane($0).hasAmbient }) { continue }
             // One finding per demand, at the most specific shortfall among its clusters; none
             // when one of them works or one cannot be judged from the set.
             var best: (cluster: Int, diagnosis: Diagnosis)?

@@ -18,28 +18,34 @@ struct TrustDomainMismatchRule: Rule {
         return install.root
     }
 
+    /// The value most entries have (the first seen on a tie), or nil when all agree.
+    static func majority(_ values: [String]) -> String? {
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for v in values {
+            if counts[v] == nil { order.append(v) }
+            counts[v, default: 0] += 1
+        }
+        guard order.count > 1 else { return nil }
+        var majority = order[0]
+        for d in order where counts[d]! > counts[majority]! { majority = d }
+        return majority
+    }
+
     func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         // Clusters that run Istio: an install or an explicit trust domain.
         let mesh = graph.facts.filter { !$0.installs.isEmpty || !$0.trustDomain.isEmpty }
         guard mesh.count > 1 else { return [] }
         func domain(_ f: ClusterFacts) -> String { f.trustDomain.value ?? Self.defaultDomain }
-        // Aliases do not bridge trust domains between ambient workloads: istiod stamps its own
-        // trust domain on remote workloads and ztunnel accepts only its own (istio/istio#61608).
+        // Between two ambient clusters aliases do not bridge trust domains: MC306 reports those
+        // pairs, whatever the aliases say.
         func accepts(_ f: ClusterFacts, _ d: String, from peer: ClusterFacts) -> Bool {
             if domain(f) == d { return true }
-            if graph.dataPlane(f.index).hasAmbient && graph.dataPlane(peer.index).hasAmbient { return false }
+            if graph.dataPlane(f.index).hasAmbient && graph.dataPlane(peer.index).hasAmbient { return true }
             return graph.trust.trustDomainAliases[f.index].contains { $0.value == d }
         }
-        var counts: [String: Int] = [:]
-        var order: [String] = []
-        for f in mesh {
-            if counts[domain(f)] == nil { order.append(domain(f)) }
-            counts[domain(f), default: 0] += 1
-        }
-        guard order.count > 1 else { return [] }
-        var majority = order[0]
-        for d in order where counts[d]! > counts[majority]! { majority = d }
+        guard let majority = Self.majority(mesh.map(domain)) else { return [] }
         let majorityClusters = mesh.filter { domain($0) == majority }
 
         var out: [Finding] = []
@@ -47,8 +53,6 @@ struct TrustDomainMismatchRule: Rule {
             let d = domain(f)
             let rejecting = majorityClusters.filter { !accepts($0, d, from: f) }
             guard majorityClusters.contains(where: { !accepts(f, majority, from: $0) }) || !rejecting.isEmpty else { continue }
-            let ambientPair = graph.dataPlane(f.index).hasAmbient && (rejecting.isEmpty ? majorityClusters : rejecting).contains { graph.dataPlane($0.index).hasAmbient }
-            let aliased = !graph.trust.trustDomainAliases[f.index].isEmpty || majorityClusters.contains { !graph.trust.trustDomainAliases[$0.index].isEmpty }
             guard let at = f.trustDomain.primary?.node ?? f.installs.first.map(Self.anchor) else { continue }
             let related = (rejecting.isEmpty ? majorityClusters : rejecting).prefix(5).compactMap { m -> RelatedLocation? in
                 guard let n = m.trustDomain.primary?.node ?? m.installs.first.map(Self.anchor) else { return nil }
@@ -57,9 +61,7 @@ struct TrustDomainMismatchRule: Rule {
             }
             let stated = f.trustDomain.isEmpty ? "the default trust domain '\(d)'" : "trust domain '\(d)'"
             out.append(context.finding(
-                ambientPair && aliased
-                    ? "this cluster uses \(stated) while \(majorityClusters.count) other cluster\(majorityClusters.count == 1 ? "" : "s") use '\(majority)'; both run ambient workloads, where trustDomainAliases do not help (istiod stamps its own trust domain on remote workloads and ztunnel accepts only its own), so cross-cluster HBONE connections are rejected. Use '\(majority)' in every ambient cluster."
-                    : "this cluster uses \(stated) while \(majorityClusters.count) other cluster\(majorityClusters.count == 1 ? "" : "s") use '\(majority)', and trustDomainAliases do not bridge the two: cross-cluster mTLS fails authorization ('trust domain validation failed', 401/403). Use '\(majority)' here, or add each domain to the other side's meshConfig.trustDomainAliases.",
+                "this cluster uses \(stated) while \(majorityClusters.count) other cluster\(majorityClusters.count == 1 ? "" : "s") use '\(majority)', and trustDomainAliases do not bridge the two: cross-cluster mTLS fails authorization ('trust domain validation failed', 401/403). Use '\(majority)' here, or add each domain to the other side's meshConfig.trustDomainAliases.",
                 at: at, cluster: f.index, resource: f.installs.first?.resource, related: Array(related),
                 fieldPath: "spec.meshConfig.trustDomain"))
         }

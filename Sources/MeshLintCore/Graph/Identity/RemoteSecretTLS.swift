@@ -1,0 +1,119 @@
+import Foundation
+import X509
+
+/// A remote-secret kubeconfig whose TLS settings make istiod's connection to the remote API
+/// server insecure or likely to fail verification.
+public struct RemoteSecretTLSProblem: Sendable {
+    /// What is suspect.
+    public enum Kind: Sendable {
+        /// `insecure-skip-tls-verify: true`: the server's certificate is not checked.
+        case insecureSkipVerify
+        /// `server` has a path (a proxy such as Rancher's `/k8s/clusters/<id>`) and the kubeconfig
+        /// pins `certificate-authority-data`, which `istioctl create-remote-secret` copies from
+        /// the cluster itself, not from the proxy. `path` is the URL path.
+        case proxiedServerWithClusterCA(path: String)
+        /// `server` is plain `http://`: the token travels unencrypted.
+        case plainHTTP
+        /// `certificate-authority-data` holds certificates none of which is a CA.
+        case caNotCA(subjects: [String])
+        /// `certificate-authority-data` is base64 of base64 of a PEM (encoded twice).
+        case caEncodedTwice
+    }
+
+    /// What is suspect.
+    public let kind: Kind
+    /// The secret and the entry holding the kubeconfig.
+    public let secret: RemoteSecret
+    public let entry: RemoteSecret.Entry
+    /// The cluster whose istiod reads the secret.
+    public let holder: Int
+    /// Where to report.
+    public let node: YAMLNode
+    /// Dotted path in the Secret.
+    public let fieldPath: String
+}
+
+extension Kubeconfig {
+    /// The suspect TLS settings of every `clusters[]` entry, read from the kubeconfig as parsed
+    /// when the secret was read (no second parse). Values that are not certificates at all
+    /// (placeholders such as `PLACEHOLDER_BASE64_CA`, redacted or truncated data in samples) are
+    /// not judged: nothing can be said about them.
+    func tlsProblems() -> [(kind: RemoteSecretTLSProblem.Kind, node: YAMLNode, fieldPath: String)] {
+        guard syntaxError == nil, let root = embedded.root else { return [] }
+        var out: [(kind: RemoteSecretTLSProblem.Kind, node: YAMLNode, fieldPath: String)] = []
+        for (i, c) in (root["clusters"]?.items ?? []).enumerated() {
+            guard let cluster = c["cluster"], cluster.isMapping else { continue }
+            let base = "clusters[\(i)].cluster"
+            if let v = cluster["insecure-skip-tls-verify"], v.bool == true || v.scalarEquals("true") {
+                out.append((.insecureSkipVerify, embedded.locate(cluster.keyNode("insecure-skip-tls-verify") ?? v), "\(base).insecure-skip-tls-verify"))
+            }
+            let caData = cluster["certificate-authority-data"].flatMap { n in n.text.map { (n, $0) } }
+            if let sn = cluster["server"], let server = sn.text, !Placeholder.isTemplate(server) {
+                let lower = server.lowercased()
+                if lower.hasPrefix("http://") {
+                    out.append((.plainHTTP, embedded.locate(sn), "\(base).server"))
+                } else if let path = Self.urlPath(server), let (_, text) = caData, !text.isEmpty {
+                    out.append((.proxiedServerWithClusterCA(path: path), embedded.locate(sn), "\(base).server"))
+                }
+            }
+            if let (n, text) = caData, let kind = Self.judgeCA(text, node: n) {
+                out.append((kind, embedded.locate(n), "\(base).certificate-authority-data"))
+            }
+        }
+        return out
+    }
+
+    /// The path of an `https://host[:port]/path` URL when it is more than `/`.
+    static func urlPath(_ server: String) -> String? {
+        guard let scheme = server.range(of: "://") else { return nil }
+        let rest = server[scheme.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return nil }
+        var path = String(rest[slash...])
+        if let q = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = String(path[..<q]) }
+        return path.allSatisfy({ $0 == "/" }) ? nil : path
+    }
+
+    /// A verdict on `certificate-authority-data`, or nil when it is fine or cannot be judged.
+    static func judgeCA(_ base64: String, node: YAMLNode) -> RemoteSecretTLSProblem.Kind? {
+        guard let bytes = Base64.decode(base64), let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        if !text.contains("-----BEGIN") {
+            // Encoded twice: the decoded text is itself base64 of a PEM.
+            let inner = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let b = Base64.decode(inner), let t = String(validating: b, as: UTF8.self), t.contains("-----BEGIN CERTIFICATE-----") {
+                return .caEncodedTwice
+            }
+            return nil
+        }
+        let file = TrustIndex.decode(key: "certificate-authority-data", node: node, pem: text)
+        guard file.error == nil, !file.certificates.isEmpty else { return nil }
+        if file.certificates.contains(where: isCA) { return nil }
+        return .caNotCA(subjects: file.certificates.map { "\($0.subject)" })
+    }
+
+    /// True for a CA certificate: basicConstraints CA:TRUE, or (v1 roots) no basicConstraints
+    /// and self-issued.
+    static func isCA(_ cert: Certificate) -> Bool {
+        switch try? cert.extensions.basicConstraints {
+        case .isCertificateAuthority?: return true
+        case .notCertificateAuthority?: return false
+        case nil: return cert.subject == cert.issuer
+        }
+    }
+}
+
+extension MeshGraph {
+    /// Every suspect TLS setting of every remote-secret kubeconfig, per secret entry.
+    public func remoteSecretTLSProblems() -> [RemoteSecretTLSProblem] {
+        var out: [RemoteSecretTLSProblem] = []
+        for s in identity.remoteSecrets {
+            for entry in s.entries {
+                guard let kc = entry.kubeconfig else { continue }
+                for p in kc.tlsProblems() {
+                    out.append(RemoteSecretTLSProblem(kind: p.kind, secret: s, entry: entry, holder: s.holder,
+                                                      node: p.node, fieldPath: "\(entry.fieldPath).\(p.fieldPath)"))
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,146 @@
+/// A structural comparison of two YAML trees, as the API server would see them: mapping keys
+/// in sorted order, a key whose value is null or an empty collection counts as absent, scalars
+/// compare by text (booleans by value, so `True` equals `true`), DestinationRule `subsets`
+/// (unique names) are matched by name, and every other list by position (the order of routes
+/// and rules matters: the first match wins).
+public enum StructuralDiff {
+    /// One difference: the path, and the node on each side (nil where the field is absent).
+    public struct Difference: Sendable {
+        /// Dotted path in the left tree's terms (`spec.subsets[1].labels.version`).
+        public let path: String
+        /// The node in the left tree, or nil when the left tree lacks the field.
+        public let left: YAMLNode?
+        /// The node in the right tree, or nil when the right tree lacks the field.
+        public let right: YAMLNode?
+        /// The nearest node of the left tree that exists at or above the path (where to point).
+        public let leftAnchor: YAMLNode
+        /// The same for the right tree.
+        public let rightAnchor: YAMLNode
+
+        public init(path: String, left: YAMLNode?, right: YAMLNode?, leftAnchor: YAMLNode, rightAnchor: YAMLNode) {
+            self.path = path
+            self.left = left
+            self.right = right
+            self.leftAnchor = leftAnchor
+            self.rightAnchor = rightAnchor
+        }
+    }
+
+    /// A canonical text of `node`: equal for trees with no difference.
+    public static func canonical(_ node: YAMLNode?) -> String {
+        var out = ""
+        write(node, into: &out)
+        return out
+    }
+
+    private static func write(_ node: YAMLNode?, into out: inout String) {
+        guard let node, !isAbsent(node) else { out += "~"; return }
+        switch node.kind {
+        case .scalar:
+            out += "'"
+            out += scalarKey(node).replacingOccurrences(of: "'", with: "''")
+            out += "'"
+        case .sequence:
+            out += "["
+            for item in node.items { write(item, into: &out); out += "," }
+            out += "]"
+        case .mapping:
+            out += "{"
+            for (k, v) in entries(node) where !isAbsent(v) {
+                out += "'" + k.replacingOccurrences(of: "'", with: "''") + "':"
+                write(v, into: &out)
+                out += ","
+            }
+            out += "}"
+        }
+    }
+
+    /// The differences between `left` and `right` under `path`, in path order; at most `limit`.
+    public static func differences(_ left: YAMLNode, _ right: YAMLNode, path: String, limit: Int = 50) -> [Difference] {
+        var out: [Difference] = []
+        compare(left, right, path: path, leftAnchor: left, rightAnchor: right, into: &out, limit: limit)
+        return out
+    }
+
+    private static func compare(_ l: YAMLNode?, _ r: YAMLNode?, path: String, leftAnchor: YAMLNode, rightAnchor: YAMLNode,
+                                into out: inout [Difference], limit: Int) {
+        guard out.count < limit else { return }
+        let la = l.flatMap { isAbsent($0) ? nil : $0 }, ra = r.flatMap { isAbsent($0) ? nil : $0 }
+        switch (la, ra) {
+        case (nil, nil):
+            return
+        case (let l?, let r?) where l.kind == r.kind && l.kind == .mapping:
+            let le = Dictionary(entries(l), uniquingKeysWith: { a, _ in a }), re = Dictionary(entries(r), uniquingKeysWith: { a, _ in a })
+            for key in Set(le.keys).union(re.keys).sorted() {
+                compare(le[key], re[key], path: "\(path).\(key)", leftAnchor: le[key] ?? l, rightAnchor: re[key] ?? r, into: &out, limit: limit)
+            }
+        case (let l?, let r?) where l.kind == r.kind && l.kind == .sequence:
+            let li = l.items, ri = r.items
+            // Subsets are a set keyed by name; the order of routes and rules matters.
+            if path.hasSuffix(".subsets"), let ln = uniqueNames(li), let rn = uniqueNames(ri) {
+                var rightByName: [String: YAMLNode] = [:]
+                for (i, n) in rn.enumerated() { rightByName[n] = ri[i] }
+                let leftNames = Set(ln)
+                for (i, n) in ln.enumerated() {
+                    compare(li[i], rightByName[n], path: "\(path)[\(i)]", leftAnchor: li[i], rightAnchor: rightByName[n] ?? r, into: &out, limit: limit)
+                }
+                for (j, n) in rn.enumerated() where !leftNames.contains(n) {
+                    compare(nil, ri[j], path: "\(path)[name=\(n)]", leftAnchor: l, rightAnchor: ri[j], into: &out, limit: limit)
+                }
+            } else {
+                for i in 0..<max(li.count, ri.count) {
+                    let a = i < li.count ? li[i] : nil, b = i < ri.count ? ri[i] : nil
+                    compare(a, b, path: "\(path)[\(i)]", leftAnchor: a ?? l, rightAnchor: b ?? r, into: &out, limit: limit)
+                }
+            }
+        case (let l?, let r?) where l.isScalar && r.isScalar:
+            if scalarKey(l) != scalarKey(r) {
+                out.append(Difference(path: path, left: l, right: r, leftAnchor: l, rightAnchor: r))
+            }
+        default:
+            out.append(Difference(path: path, left: la, right: ra, leftAnchor: la ?? leftAnchor, rightAnchor: ra ?? rightAnchor))
+        }
+    }
+
+    /// A short text of a node for messages: a scalar's text (shortened), else "a list of N"/"a mapping".
+    public static func describe(_ node: YAMLNode?) -> String {
+        guard let node, !isAbsent(node) else { return "absent" }
+        switch node.kind {
+        case .scalar:
+            let t = node.scalar ?? ""
+            return t.count > 60 ? "`\(t.prefix(57))...`" : "`\(t)`"
+        case .sequence:
+            return node.count == 1 ? "a list of 1 entry" : "a list of \(node.count) entries"
+        case .mapping:
+            if let n = node["name"]?.text { return "the entry `\(n)`" }
+            return "a mapping of \(node.count) field\(node.count == 1 ? "" : "s")"
+        }
+    }
+
+    private static func isAbsent(_ n: YAMLNode) -> Bool {
+        switch n.kind {
+        case .scalar: return n.isNull
+        case .sequence, .mapping: return n.count == 0
+        }
+    }
+
+    private static func scalarKey(_ n: YAMLNode) -> String {
+        if let b = n.bool { return b ? "true" : "false" }
+        return n.scalar ?? ""
+    }
+
+    private static func entries(_ m: YAMLNode) -> [(String, YAMLNode)] {
+        m.mergedPairs.compactMap { k, v in k.scalar.map { ($0, v) } }.sorted { $0.0 < $1.0 }
+    }
+
+    private static func uniqueNames(_ items: [YAMLNode]) -> [String]? {
+        guard !items.isEmpty else { return nil }
+        var names: [String] = []
+        var seen = Set<String>()
+        for i in items {
+            guard i.isMapping, let n = i["name"]?.text, seen.insert(n).inserted else { return nil }
+            names.append(n)
+        }
+        return names
+    }
+}
