@@ -53,7 +53,7 @@ struct GeneratorConfig: Equatable {
     var seed: UInt64 = 20_240_601
 
     /// Bumped whenever the generator's output changes, so `generate-and-run` regenerates.
-    static let version = 3
+    static let version = 4
     static let maxClusters = 1024
 
     var fingerprint: String {
@@ -216,6 +216,9 @@ struct Generator {
     private var namespaceNetworkTypo: Int? { faultsOn ? 5 : nil }
     /// Cluster 6's secret for cluster 7 points at a loopback API server.
     private var loopbackServer: (Int, Int)? { faultsOn ? (6, 7) : nil }
+    /// Cluster 4's copy of the first application's Service names its port `tcp` while every
+    /// other cluster's says `http`/`grpc` (a protocol that differs across clusters).
+    private var serviceDrift: Int? { faultsOn ? 4 : nil }
     /// The last cluster's clusterName misspelt (the others' secrets call it by its name).
     private var clusterNameTypo: Int? { faultsOn ? config.clusters - 1 : nil }
 
@@ -239,6 +242,8 @@ struct Generator {
             InjectedFault(rule: "MC301", cluster: n[config.clusters - 1],
                           file: "\(n[config.clusters - 1])/istio-operator.yaml",
                           what: "clusterName \(misspelt(n[config.clusters - 1])) while the others call it \(n[config.clusters - 1])"),
+            InjectedFault(rule: "MC805", cluster: n[4], file: "\(n[4])/apps-001.yaml",
+                          what: "Service \(app(0).namespace)/\(app(0).name) port named tcp while the other clusters say \(app(0).grpc ? "grpc" : "http")"),
             InjectedFault(rule: "MC302", cluster: n[5], file: "\(n[5])/namespaces.yaml",
                           what: "istio-system labelled with network \(misspelt(clusters[5].network))"),
         ]
@@ -523,8 +528,12 @@ struct Generator {
 
     /// The documents of one application in one cluster.
     func appDocuments(_ e: inout Emitter, _ a: GenApp, _ c: GenCluster, _ rng: inout SplitMix64, anchors: Bool) {
-        let deployed = a.homeCluster == c.index || rng.chance(0.6)
-        let portName = a.grpc ? "grpc" : "http"
+        // The home cluster and the next `versions - 1` clusters run v1, v2, ... in turn, so every
+        // DestinationRule subset selects pods somewhere (MC802); the others run a random version.
+        let offset = (c.index - a.homeCluster + config.clusters) % config.clusters
+        let deployed = offset < a.versions || rng.chance(0.6)
+        let drifted = serviceDrift == c.index && a.name == app(0).name && a.namespace == app(0).namespace
+        let portName = drifted ? "tcp" : a.grpc ? "grpc" : "http"
 
         e.document("Source: \(a.name)/templates/service.yaml")
         e.line("apiVersion: v1")
@@ -551,7 +560,7 @@ struct Generator {
         e.line("  namespace: \(a.namespace)")
 
         if deployed {
-            deployment(&e, a, c, &rng, anchors: anchors)
+            deployment(&e, a, c, &rng, anchors: anchors, version: offset < a.versions ? offset + 1 : nil)
             if rng.chance(0.45) {
                 e.document()
                 e.line("apiVersion: v1")
@@ -664,8 +673,8 @@ struct Generator {
         }
     }
 
-    func deployment(_ e: inout Emitter, _ a: GenApp, _ c: GenCluster, _ rng: inout SplitMix64, anchors: Bool) {
-        let version = "v\(rng.int(1...a.versions))"
+    func deployment(_ e: inout Emitter, _ a: GenApp, _ c: GenCluster, _ rng: inout SplitMix64, anchors: Bool, version fixed: Int?) {
+        let version = "v\(fixed ?? rng.int(1...a.versions))"
         e.document("Source: \(a.name)/templates/deployment.yaml")
         e.line("apiVersion: apps/v1")
         e.line("kind: Deployment")

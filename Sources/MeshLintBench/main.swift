@@ -30,7 +30,7 @@ generate          writes a deterministic multi-primary, multi-network mesh into 
                   empty, new, or an earlier output): C clusters (default 10, at most 1024) with
                   full-mesh remote secrets (B bytes of credentials each, default 1400), S
                   applications per cluster (default 100; --resources N asks for about N resources
-                  in all instead) and, with 8 clusters or more, five injected faults
+                  in all instead) and, with 8 clusters or more, six injected faults
 run               times a bare libyaml scan, meshlint's load (1 thread and parallel) and the whole
                   lint (load + graph + rules + JSON render), and checks that the findings are
                   exactly the injected faults (exit 1 otherwise)

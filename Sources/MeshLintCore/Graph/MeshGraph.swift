@@ -38,6 +38,8 @@ public final class MeshGraph: Sendable {
     public let policy: PolicyIndex
     /// Ambient multicluster facts: multi-network switch, service scope, waypoints (Graph/Ambient).
     public let ambient: AmbientIndex
+    /// Every Service by namespace/name with its definition per cluster, and workload labels.
+    public let serviceInstances: ServiceInstanceIndex
 
     public init(set: ConfigSet) {
         self.set = set
@@ -71,11 +73,13 @@ public final class MeshGraph: Sendable {
         self.trust = trust
         self.cidrIndex = cidrIndex
         self.traffic = traffic
-        let (discovery, ingress) = concurrently(
+        let (discovery, ingress, serviceInstances) = concurrently(
             { DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic) },
-            { IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } } })
+            { IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } } },
+            { ServiceInstanceIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } } })
         self.discovery = discovery
         self.ingress = ingress
+        self.serviceInstances = serviceInstances
         // Stages that read the traffic, ingress, identity and discovery facts, at the same time.
         let byKind = by
         let (ambient, controlPlane, policy) = concurrently(
