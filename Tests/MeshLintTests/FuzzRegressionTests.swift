@@ -107,4 +107,16 @@ final class FuzzRegressionTests: XCTestCase {
             }
         }
     }
+
+    /// crash-7ca7990a (lint target): a lone CR in a comment of a file with a `{{ .Values.x }}`
+    /// action: MC006 counted lines at LF only and pointed one line below the action, past the
+    /// end of that line, while libyaml (and every other finding) counts the CR as a line break.
+    func testTemplateActionAfterLoneCRIsOnItsOwnLine() throws {
+        let text = "# rendered by tooling: {{ .Values.* }}\r\u{0}x\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n  - port: {{ .Values.port }}\n"
+        try assertLocationsInsideFiles([("east/svc.yaml", text)], lineBreaks: ["\n", "\r"])
+        let report = try Linter().lint(documents: [("east/svc.yaml", text)])
+        let mc006 = try XCTUnwrap(report.findings.first { $0.rule == "MC006" })
+        XCTAssertEqual(mc006.line, 9)
+        XCTAssertEqual(mc006.column, 11)
+    }
 }
