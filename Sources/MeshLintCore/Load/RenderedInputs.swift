@@ -55,15 +55,26 @@ enum GoTemplate {
         var start = 0
         let n = bytes.count
         while start < n {
+            // Lines end where libyaml ends them, so the position matches the parser's: LF, CRLF,
+            // a lone CR, NEL, LS and PS (the fuzzer: a lone CR in a comment put MC006 one line
+            // below its `{{`, past the end of that line).
             var end = start
-            while end < n && bytes[end] != 10 { end += 1 }
+            var next = n
+            while end < n {
+                let c = bytes[end]
+                if c == 10 { next = end + 1; break }
+                if c == 13 { next = end + 1 < n && bytes[end + 1] == 10 ? end + 2 : end + 1; break }
+                if c == 0xC2, end + 1 < n, bytes[end + 1] == 0x85 { next = end + 2; break }
+                if c == 0xE2, end + 2 < n, bytes[end + 1] == 0x80, bytes[end + 2] == 0xA8 || bytes[end + 2] == 0xA9 { next = end + 3; break }
+                end += 1
+            }
             if let col = action(in: bytes[start..<end]), !blockLines.contains(where: { $0.contains(line) }) {
                 let prefix = bytes[start..<(start + col)]
                 let column = prefix.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) } + 1
                 return SourcePosition(line: line, column: column)
             }
             line += 1
-            start = end + 1
+            start = next
         }
         return nil
     }

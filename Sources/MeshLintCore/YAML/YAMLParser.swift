@@ -109,8 +109,15 @@ public enum YAMLParser {
         var i = 0
         while i < offset && i < buf.count {
             let c = buf[i]
-            // Line breaks as libyaml counts them: LF, CRLF, and a lone CR (fuzzer: crash-b6ad74db).
+            // Line breaks as libyaml counts them: LF, CRLF, a lone CR (fuzzer: crash-b6ad74db),
+            // and NEL, LS and PS in UTF-8 (C2 85, E2 80 A8, E2 80 A9).
             let lineBreak = c == 10 || (c == 13 && (i + 1 >= buf.count || buf[i + 1] != 10))
+            if c == 0xC2, i + 1 < offset, i + 1 < buf.count, buf[i + 1] == 0x85 {
+                line += 1; col = 1; i += 2; continue
+            }
+            if c == 0xE2, i + 2 < offset, i + 2 < buf.count, buf[i + 1] == 0x80, buf[i + 2] == 0xA8 || buf[i + 2] == 0xA9 {
+                line += 1; col = 1; i += 3; continue
+            }
             if lineBreak { line += 1; col = 1 } else if c & 0xC0 != 0x80 && c != 13 { col += 1 }
             i += 1
         }
@@ -134,6 +141,12 @@ private struct TreeBuilder {
     var tagIndex: [String: Int16] = [:]
     var documents: [YAMLDocumentInfo] = []
     var diagnostics: [YAMLDiagnostic] = []
+    /// The file's last line and the column after its last character, when the file does not end
+    /// with a line break: libyaml then starts a line the file does not have for the stream's end,
+    /// and an event there (the null root of an empty last document, after `---` or a comment)
+    /// is placed at the end of the file instead.
+    var endLine = UInt32.max
+    var endColumn: UInt32 = 1
 
     // Per-document state.
     /// Child slots of the open collections, innermost last.
@@ -182,6 +195,11 @@ private struct TreeBuilder {
         }
         defer { yaml_parser_delete(&parser) }
         yaml_parser_set_input_string(&parser, input.baseAddress, input.count)
+        if let last = input.last, last != 10 && last != 13 {
+            let end = YAMLParser.position(ofByte: input.count, in: input)
+            endLine = UInt32(end.line)
+            endColumn = UInt32(end.column)
+        }
         var event = yaml_event_t()
         while true {
             guard yaml_parser_parse(&parser, &event) != 0 else {
@@ -277,6 +295,16 @@ private struct TreeBuilder {
         return id
     }
 
+    /// A null scalar where an alias could not be resolved, so that a mapping keeps a value for
+    /// every key: without it the keys and values after the alias shifted by one (the fuzzer: an
+    /// unknown alias as a key made later values duplicate "keys" and `pairs` read past the
+    /// mapping). The document is rejected anyway; its nodes stay well-formed.
+    mutating func attachPlaceholder(line: UInt32, column: UInt32) {
+        _ = addNode(RawNode(kind: .scalar, style: .plain, tag: -1, line: line, column: column,
+                            start: UInt32(truncatingIfNeeded: arena.count), count: 0),
+                    size: 1, anchored: false)
+    }
+
     @inline(__always)
     mutating func attachExisting(_ id: Int32) {
         if stack.count == 0 { docRoot = id } else { scratch.append(id) }
@@ -297,7 +325,8 @@ private struct TreeBuilder {
 
     mutating func handle(_ event: inout yaml_event_t) {
         let mark = event.start_mark
-        let line = UInt32(mark.line + 1), column = UInt32(mark.column + 1)
+        var line = UInt32(mark.line + 1), column = UInt32(mark.column + 1)
+        if line > endLine { line = endLine; column = endColumn }
         switch event.type {
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
@@ -362,6 +391,7 @@ private struct TreeBuilder {
                 diagnostics.append(YAMLDiagnostic(kind: .syntax, message: "unknown anchor '\(name)' referenced by an alias",
                                                   position: pos, related: nil, nodeIndex: nil))
                 docRejected = true
+                attachPlaceholder(line: line, column: column)
                 return
             }
             let tsize = size(of: target)
@@ -372,6 +402,7 @@ private struct TreeBuilder {
                                                       position: pos, related: nodes[Int(target)].position, nodeIndex: nil))
                 }
                 docRejected = true
+                attachPlaceholder(line: line, column: column)
                 return
             }
             aliasExpansion = aliasExpansion &+ tsize
