@@ -154,6 +154,9 @@ struct GenApp {
     let hasVirtualService: Bool
     let external: String?
     let homeCluster: Int
+    /// The VirtualService's route timeout in seconds: one value for every cluster, since each
+    /// primary's copy must be the same (MC801 reports copies that differ).
+    let timeout: Int
 }
 
 /// Generates a multi-primary, multi-network mesh (Istio 1.22, istioctl installs): every cluster
@@ -202,7 +205,7 @@ struct Generator {
                       grpc: grpc, versions: rng.int(1...3), hasDestinationRule: dr,
                       hasVirtualService: dr && rng.chance(0.6),
                       external: rng.chance(0.15) ? externalHosts[rng.below(externalHosts.count)] : nil,
-                      homeCluster: rng.below(config.clusters))
+                      homeCluster: rng.below(config.clusters), timeout: rng.int(1...30))
     }
 
     // MARK: - Faults
@@ -630,7 +633,9 @@ struct Generator {
             e.line("        host: \(a.name).\(a.namespace).svc.cluster.local")
             e.line("        subset: v1")
             e.line("      weight: 100")
-            e.line("    timeout: \(rng.int(1...30))s")
+            // The per-cluster draw stays so the rest of the set is the same as before.
+            _ = rng.int(1...30)
+            e.line("    timeout: \(a.timeout)s")
             e.line("    retries: {attempts: 3, perTryTimeout: 2s, retryOn: \"5xx,reset,connect-failure\"}")
         }
 

@@ -32,7 +32,9 @@ extension MeshGraph {
                 }
             }
             for id in order {
-                let list = byID[id]!.sorted { SourceLocation($0.entry.key.node) < SourceLocation($1.entry.key.node) }
+                // Most IDs have one entry: nothing to sort or compare.
+                guard let found = byID[id], found.count > 1 else { continue }
+                let list = found.sorted { SourceLocation($0.entry.key.node) < SourceLocation($1.entry.key.node) }
                 var seen = Set<String>()
                 let distinct = list.filter { seen.insert("\($0.secret.namespace)/\($0.secret.resource.name)").inserted }
                 guard distinct.count > 1 else { continue }

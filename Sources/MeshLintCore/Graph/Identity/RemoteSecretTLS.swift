@@ -37,8 +37,10 @@ extension Kubeconfig {
     /// The suspect TLS settings of every `clusters[]` entry, read from the kubeconfig as parsed
     /// when the secret was read (no second parse). Values that are not certificates at all
     /// (placeholders such as `PLACEHOLDER_BASE64_CA`, redacted or truncated data in samples) are
-    /// not judged: nothing can be said about them.
-    func tlsProblems() -> [(kind: RemoteSecretTLSProblem.Kind, node: YAMLNode, fieldPath: String)] {
+    /// not judged: nothing can be said about them. `judge` gives the verdict on a
+    /// `certificate-authority-data` text (`judgeCA`, or a cache of it).
+    func tlsProblems(judge: (String, YAMLNode) -> RemoteSecretTLSProblem.Kind? = { judgeCA($0, node: $1) })
+        -> [(kind: RemoteSecretTLSProblem.Kind, node: YAMLNode, fieldPath: String)] {
         guard syntaxError == nil, let root = embedded.root else { return [] }
         var out: [(kind: RemoteSecretTLSProblem.Kind, node: YAMLNode, fieldPath: String)] = []
         for (i, c) in (root["clusters"]?.items ?? []).enumerated() {
@@ -56,7 +58,7 @@ extension Kubeconfig {
                     out.append((.proxiedServerWithClusterCA(path: path), embedded.locate(sn), "\(base).server"))
                 }
             }
-            if let (n, text) = caData, let kind = Self.judgeCA(text, node: n) {
+            if let (n, text) = caData, let kind = judge(text, n) {
                 out.append((kind, embedded.locate(n), "\(base).certificate-authority-data"))
             }
         }
@@ -103,12 +105,22 @@ extension Kubeconfig {
 
 extension MeshGraph {
     /// Every suspect TLS setting of every remote-secret kubeconfig, per secret entry.
+    /// Each distinct `certificate-authority-data` is decoded and judged once: in a full mesh
+    /// every primary's secret for a cluster carries that cluster's same CA (C x (C-1)
+    /// secrets, C CAs).
     public func remoteSecretTLSProblems() -> [RemoteSecretTLSProblem] {
         var out: [RemoteSecretTLSProblem] = []
+        var verdicts: [String: RemoteSecretTLSProblem.Kind?] = [:]
+        func judge(_ text: String, _ node: YAMLNode) -> RemoteSecretTLSProblem.Kind? {
+            if let known = verdicts[text] { return known }
+            let verdict = Kubeconfig.judgeCA(text, node: node)
+            verdicts[text] = verdict
+            return verdict
+        }
         for s in identity.remoteSecrets {
             for entry in s.entries {
                 guard let kc = entry.kubeconfig else { continue }
-                for p in kc.tlsProblems() {
+                for p in kc.tlsProblems(judge: judge) {
                     out.append(RemoteSecretTLSProblem(kind: p.kind, secret: s, entry: entry, holder: s.holder,
                                                       node: p.node, fieldPath: "\(entry.fieldPath).\(p.fieldPath)"))
                 }

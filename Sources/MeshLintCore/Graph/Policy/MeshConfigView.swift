@@ -50,6 +50,10 @@ public struct ClusterLocalHosts: Sendable {
     public let defaults: [String]
     /// The mesh config stating `serviceSettings` (nil when only defaults apply).
     public let source: MeshConfigSource?
+    /// istiod's exact and wildcard host maps (later entries overwrite earlier ones, the
+    /// defaults come last), built once: rules look up every routed host of every cluster.
+    private let exact: [String: (Bool, ClusterLocalSetting?)]
+    private let wild: [(pattern: String, value: (Bool, ClusterLocalSetting?))]
 
     init(settings: [ClusterLocalSetting], domain: String, discoveryHost: String, source: MeshConfigSource?) {
         self.settings = settings
@@ -60,13 +64,6 @@ public struct ClusterLocalHosts: Sendable {
             defaults.removeAll { d in h == d || (d.hasPrefix("*") && h.hasSuffix(String(d.dropFirst()))) }
         }
         self.defaults = defaults
-    }
-
-    /// Why `host` (fully qualified) is cluster-local: the setting that makes it so (nil for a
-    /// built-in default), or nothing when it is not cluster-local.
-    public func clusterLocalReason(_ host: String) -> (isLocal: Bool, setting: ClusterLocalSetting?) {
-        let h = host.lowercased()
-        // Later entries overwrite earlier ones in istiod's maps; the defaults come last.
         var exact: [String: (Bool, ClusterLocalSetting?)] = [:]
         var wild: [String: (Bool, ClusterLocalSetting?)] = [:]
         for s in settings {
@@ -76,10 +73,18 @@ public struct ClusterLocalHosts: Sendable {
         for d in defaults {
             if d.hasPrefix("*") { wild[d] = (true, nil) } else { exact[d] = (true, nil) }
         }
+        self.exact = exact
+        self.wild = wild.map { ($0.key, $0.value) }
+    }
+
+    /// Why `host` (fully qualified) is cluster-local: the setting that makes it so (nil for a
+    /// built-in default), or nothing when it is not cluster-local.
+    public func clusterLocalReason(_ host: String) -> (isLocal: Bool, setting: ClusterLocalSetting?) {
+        let h = host.lowercased()
         if let e = exact[h] { return (e.0, e.1) }
-        let best = wild.filter { IstioHost.matches(pattern: $0.key, host: h) }
-            .max { IstioHost.specificity($0.key) != IstioHost.specificity($1.key)
-                ? IstioHost.specificity($0.key) < IstioHost.specificity($1.key) : $0.key > $1.key }
+        let best = wild.filter { IstioHost.matches(pattern: $0.pattern, host: h) }
+            .max { IstioHost.specificity($0.pattern) != IstioHost.specificity($1.pattern)
+                ? IstioHost.specificity($0.pattern) < IstioHost.specificity($1.pattern) : $0.pattern > $1.pattern }
         guard let best else { return (false, nil) }
         return (best.value.0, best.value.1)
     }

@@ -37,9 +37,7 @@ public enum StructuralDiff {
         guard let node, !isAbsent(node) else { out += "~"; return }
         switch node.kind {
         case .scalar:
-            out += "'"
-            out += scalarKey(node).replacingOccurrences(of: "'", with: "''")
-            out += "'"
+            appendQuoted(scalarKey(node), into: &out)
         case .sequence:
             out += "["
             for item in node.items { write(item, into: &out); out += "," }
@@ -47,12 +45,28 @@ public enum StructuralDiff {
         case .mapping:
             out += "{"
             for (k, v) in entries(node) where !isAbsent(v) {
-                out += "'" + k.replacingOccurrences(of: "'", with: "''") + "':"
+                appendQuoted(k, into: &out)
+                out += ":"
                 write(v, into: &out)
                 out += ","
             }
             out += "}"
         }
+    }
+
+    /// `'text'` with each `'` doubled: a byte scan, copied whole when it has no quote (the
+    /// canonical text of every compared resource goes through here).
+    private static func appendQuoted(_ text: String, into out: inout String) {
+        out += "'"
+        if text.utf8.contains(UInt8(ascii: "'")) {
+            for part in text.split(separator: "'", omittingEmptySubsequences: false).enumerated() {
+                if part.offset > 0 { out += "''" }
+                out += part.element
+            }
+        } else {
+            out += text
+        }
+        out += "'"
     }
 
     /// The differences between `left` and `right` under `path`, in path order; at most `limit`.
