@@ -100,11 +100,7 @@ public struct ClusterLocalHosts: Sendable {
 /// One `meshConfig.discoverySelectors` entry: a Kubernetes label selector over Namespace labels.
 public struct NamespaceSelector: Sendable {
     /// One `matchExpressions` requirement.
-    public struct Requirement: Sendable {
-        public let key: String
-        public let op: String
-        public let values: [String]
-    }
+    public typealias Requirement = LabelSelector.Requirement
 
     /// The selector's node.
     public let node: YAMLNode
@@ -114,6 +110,16 @@ public struct NamespaceSelector: Sendable {
     public let requirements: [Requirement]
     /// True for a null entry (`- ~`), which istiod turns into a selector that matches nothing.
     public var matchesNothing = false
+    /// The same terms for matching (Kubernetes semantics, shared with the ambient scope).
+    private let selector: LabelSelector
+
+    init(node: YAMLNode, matchLabels: [(key: String, value: String)], requirements: [Requirement]) {
+        self.node = node
+        self.matchLabels = matchLabels
+        self.requirements = requirements
+        self.selector = LabelSelector(matchLabels: Dictionary(matchLabels.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
+                                      requirements: requirements)
+    }
 
     /// Reads a selector; nil when istiod would reject it (an unknown operator, a value list
     /// that the operator forbids or needs), in which case istiod keeps its previous filter.
@@ -144,19 +150,9 @@ public struct NamespaceSelector: Sendable {
     }
 
     /// True when a namespace with `labels` matches (an empty selector matches every namespace).
+    /// `read` accepted only valid operators, so the shared Kubernetes matching applies.
     public func matches(_ labels: [String: String]) -> Bool {
-        if matchesNothing { return false }
-        for (k, v) in matchLabels where labels[k] != v { return false }
-        for r in requirements {
-            let v = labels[r.key]
-            switch r.op {
-            case "In": if v == nil || !r.values.contains(v!) { return false }
-            case "NotIn": if let v, r.values.contains(v) { return false }
-            case "Exists": if v == nil { return false }
-            default: if v != nil { return false }
-            }
-        }
-        return true
+        !matchesNothing && selector.matches(labels)
     }
 
     /// The selector for messages: `istio-discovery=enabled, env in (prod, staging)`.
