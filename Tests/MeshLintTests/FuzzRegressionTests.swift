@@ -119,4 +119,36 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(mc006.line, 9)
         XCTAssertEqual(mc006.column, 11)
     }
+
+    /// crash-1468f03b (load target): a Go template file with a one-character path next to a Helm
+    /// chart. Foundation's `deletingLastPathComponent` traps on a one-character last component
+    /// on Linux; paths are now split without it (PathText).
+    func testOneCharacterTemplatePathBesideAChartIsNoted() throws {
+        let report = try Linter().lint(documents: [
+            ("cluster0/eastwest-gateway/Chart.yaml", "apiVersion: v2\nname: eastwest-gateway\nversion: 1.0.0\n"),
+            ("c", "metadata:\n  name: {{ .Release.Name }}\n"),
+        ])
+        XCTAssertEqual(report.set.renderNotes.filter { $0.path == "c" }.map(\.kind), [.goTemplate])
+    }
+
+    /// The same trap through the CLI: a set root that is a file with a one-character name.
+    func testOneCharacterFileAsTheSetRoot() throws {
+        let t = TempSet()
+        t.write("x", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n")
+        let r = try CLI.run(["lint", "x", "--format", "json"], in: t.path)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual((doc?["summary"] as? [String: Any])?["resources"] as? Int, 1)
+    }
+
+    func testPathTextSplitsLikeNSStringWithoutTrapping() {
+        let cases: [(String, String, String)] = [
+            ("c", "c", ""), ("x/", "x", ""), ("a/b", "b", "a"), ("a/b/", "b", "a"), ("/c", "c", "/"),
+            ("/", "/", "/"), ("", "", ""), ("a//b", "b", "a"), ("é", "é", ""), ("a/é", "é", "a"), ("ab/cd/ef", "ef", "ab/cd"),
+        ]
+        for (path, last, parent) in cases {
+            XCTAssertEqual(PathText.lastComponent(path), last, path)
+            XCTAssertEqual(PathText.parent(path), parent, path)
+        }
+    }
 }

@@ -13,7 +13,7 @@ enum Paths {
     static func rootDirectory(of root: String) -> String {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: root, isDirectory: &isDir), !isDir.boolValue {
-            let parent = (root as NSString).deletingLastPathComponent
+            let parent = PathText.parent(root)
             return parent.isEmpty ? "." : parent
         }
         return root

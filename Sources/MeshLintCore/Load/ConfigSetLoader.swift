@@ -103,7 +103,7 @@ public struct ConfigSetLoader: Sendable {
                 kustomizations += walker.kustomizations
             } else {
                 // A file named on the command line is read wherever it is (the user chose it).
-                found.append(FoundFile(relative: rel.isEmpty ? (p as NSString).lastPathComponent : rel, absolute: p, explicit: true))
+                found.append(FoundFile(relative: rel.isEmpty ? PathText.lastComponent(p) : rel, absolute: p, explicit: true))
             }
         }
         // Deduplicate (overlapping paths) and sort.
@@ -135,7 +135,7 @@ public struct ConfigSetLoader: Sendable {
             }
         }
         let display = given.count == 1 ? given[0] : Self.displayRoot(rootAbs)
-        let rootName = (rootAbs as NSString).lastPathComponent
+        let rootName = PathText.lastComponent(rootAbs)
         var reals: [String: String] = [:]
         for f in found { reals[f.absolute] = f.relative }
         let rootReal: String
@@ -162,11 +162,11 @@ public struct ConfigSetLoader: Sendable {
     public func load(documents: [(path: String, text: String)], root: String = ".") -> ConfigSet {
         // Charts and kustomizations are told by their file names, as on disk (nothing is rendered).
         let paths = Set(documents.map(\.path))
-        func dir(_ p: String) -> String { p.contains("/") ? (p as NSString).deletingLastPathComponent : "." }
+        func dir(_ p: String) -> String { p.contains("/") ? PathText.parent(p) : "." }
         func under(_ d: String, _ p: String) -> String { d == "." ? p : d + "/" + p }
-        let charts = Set(paths.filter { ($0 as NSString).lastPathComponent == "Chart.yaml" }.map(dir))
+        let charts = Set(paths.filter { PathText.lastComponent($0) == "Chart.yaml" }.map(dir))
             .filter { d in paths.contains { $0.hasPrefix(under(d, "templates/")) } }.sorted()
-        let kustomizations = Set(paths.filter { FileWalker.kustomizationNames.contains(($0 as NSString).lastPathComponent) }.map(dir))
+        let kustomizations = Set(paths.filter { FileWalker.kustomizationNames.contains(PathText.lastComponent($0)) }.map(dir))
             .sorted().map { (path: $0, real: $0 == "." ? "/" : "/" + $0) }
         let inChartSubdir: (String) -> Bool = { p in
             charts.contains { d in p.hasPrefix(under(d, "")) && dir(p) != d && (d != "." || p.contains("/")) }
@@ -287,7 +287,7 @@ public struct ConfigSetLoader: Sendable {
         var clusterFiles: [[String]] = []
         var directoryClusters: [Int?] = []
         if let manifest {
-            let base = manifestRel.map { ($0 as NSString).deletingLastPathComponent } ?? ""
+            let base = manifestRel.map { PathText.parent($0) } ?? ""
             clusterFiles = Array(repeating: [], count: manifest.clusters.count)
             let clusterGlobs = manifest.clusters.map { $0.paths.map(Glob.init) }
             let sharedGlobs = manifest.shared.map(Glob.init)

@@ -42,7 +42,7 @@ public struct KustomizeCommand: KustomizeRendering {
     public var timeout: Double
 
     public var commandName: String {
-        ((executable as NSString).lastPathComponent + " " + arguments.joined(separator: " "))
+        (PathText.lastComponent(executable) + " " + arguments.joined(separator: " "))
     }
 
     public init(executable: String, arguments: [String], timeout: Double = 60) {

@@ -158,7 +158,7 @@ struct Kustomization {
             guard resolve else {
                 // In memory: resolve by the path's text alone, to tell bases from roots.
                 let lexical = Self.normalized(entry.hasPrefix("/") ? entry : real + "/" + entry)
-                if !FileWalker.isConfigFile((lexical as NSString).lastPathComponent) { referencedDirectories.insert(lexical) }
+                if !FileWalker.isConfigFile(PathText.lastComponent(lexical)) { referencedDirectories.insert(lexical) }
                 continue
             }
             let joined = entry.hasPrefix("/") ? entry : real + "/" + entry
@@ -323,7 +323,7 @@ enum RenderedInputs {
             // The chart's own metadata is not a manifest (values files stay: they are read as values).
             for meta in ["Chart.yaml", "values.schema.json", "requirements.yaml"] { out.covered.insert(under(c, meta)) }
             let nameNode = byPath[chartFile]?.roots.first(where: \.isMapping)?["name"]
-            let name = nameNode?.text ?? (c == "." ? "release" : (c as NSString).lastPathComponent)
+            let name = nameNode?.text ?? (c == "." ? "release" : PathText.lastComponent(c))
             let values = byPath[under(c, "values.yaml")] != nil ? " -f \(under(c, "values.yaml"))" : ""
             let output = c == "." ? "\(name)-rendered.yaml" : c + "-rendered.yaml"
             out.notes.append(RenderNote(
@@ -332,7 +332,7 @@ enum RenderedInputs {
         }
         for t in templates {
             out.covered.insert(t.path)
-            guard !walked.charts.contains(where: { (t.path as NSString).deletingLastPathComponent == ($0 == "." ? "" : $0) }) else { continue }
+            guard !walked.charts.contains(where: { PathText.parent(t.path) == ($0 == "." ? "" : $0) }) else { continue }
             out.notes.append(RenderNote(
                 kind: .goTemplate, path: t.path, position: t.position,
                 message: "this file holds Go template text (`{{ … }}`), so it is not YAML until it is rendered and nothing in it was checked. Render it with the tool that owns it (for a Helm chart: `helm template NAME CHART_DIR -f values.yaml > rendered.yaml`) and lint the output"))
