@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import MeshLint
 
@@ -85,6 +86,11 @@ final class ControlPlaneRulesTests: XCTestCase {
         XCTAssertEqual(report.graph.istiodClusters(named: "remote1"), [external], "the config cluster's ID is the external istiod's")
         XCTAssertEqual(report.graph.istiodClusters(named: "external"), [], "the external istiod does not run with its own cluster's name")
         XCTAssertEqual(report.graph.controlPlanes(ofRemote: remote2), [external])
+        // The JSON clusters[] entries say the same.
+        let doc = try JSONSerialization.jsonObject(with: Data(JSONReporter.render(report).utf8)) as? [String: Any]
+        let clusters = try XCTUnwrap(doc?["clusters"] as? [[String: Any]])
+        let json = Dictionary(uniqueKeysWithValues: clusters.map { ($0["name"] as? String ?? "", $0["controlPlane"] as? String) })
+        XCTAssertEqual(json, ["external": "external-control-plane", "remote1": "config-cluster", "remote2": "remote"])
     }
 
     func testRenderedVersionsAndTagsAreRead() {

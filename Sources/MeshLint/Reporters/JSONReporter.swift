@@ -37,6 +37,7 @@ public enum JSONReporter {
                 ("role", .string(graph.facts[c.index].role.rawValue)),
                 ("models", .array(graph.deploymentModel(c.index).names.map { .string($0) })),
                 ("dataPlane", .optional(graph.dataPlane(c.index).mode?.rawValue)),
+                ("controlPlane", .optional(graph.controlPlane.kinds[c.index]?.jsonName)),
             ])
         }
         let s = report.summary
@@ -90,4 +91,16 @@ public enum MeshLintVersion {
     /// `<repositoryURL>/blob/v<version>/Rules/<code>.yaml`); nil for builds with no published
     /// source, which then give no `helpUri`.
     public static let repositoryURL: String? = "https://github.com/meshlint/meshlint"
+}
+
+extension ControlPlaneKind {
+    /// The name JSON `clusters[].controlPlane` uses (the schema's enum).
+    var jsonName: String {
+        switch self {
+        case .primary: "primary"
+        case .remote: "remote"
+        case .configCluster: "config-cluster"
+        case .externalControlPlane: "external-control-plane"
+        }
+    }
 }

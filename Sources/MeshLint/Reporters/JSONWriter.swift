@@ -61,6 +61,12 @@ public struct JSONWriter {
 
     static func escape(_ s: String, into out: inout String) {
         out += "\""
+        // Most values are plain printable ASCII: append them whole instead of scalar by scalar.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+            out += s
+            out += "\""
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
