@@ -28,45 +28,59 @@ public enum StructuralDiff {
 
     /// A canonical text of `node`: equal for trees with no difference.
     public static func canonical(_ node: YAMLNode?) -> String {
-        var out = ""
+        // Built as bytes (scalars copied from the file's text, no String per scalar): the
+        // canonical text of every compared resource of every primary is built once per run.
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
         write(node, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func write(_ node: YAMLNode?, into out: inout String) {
-        guard let node, !isAbsent(node) else { out += "~"; return }
+    private static func write(_ node: YAMLNode?, into out: inout [UInt8]) {
+        guard let node, !isAbsent(node) else { out.append(UInt8(ascii: "~")); return }
         switch node.kind {
         case .scalar:
-            appendQuoted(scalarKey(node), into: &out)
+            if let b = node.bool {
+                appendQuoted(b ? "true" : "false", into: &out)
+            } else {
+                let r = node.raw
+                node.file.arena.withUnsafeBufferPointer { buf in
+                    appendQuoted(UnsafeBufferPointer(rebasing: buf[Int(r.start)..<Int(r.start + r.count)]), into: &out)
+                }
+            }
         case .sequence:
-            out += "["
-            for item in node.items { write(item, into: &out); out += "," }
-            out += "]"
+            out.append(UInt8(ascii: "["))
+            for item in node.items { write(item, into: &out); out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "]"))
         case .mapping:
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (k, v) in entries(node) where !isAbsent(v) {
                 appendQuoted(k, into: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 write(v, into: &out)
-                out += ","
+                out.append(UInt8(ascii: ","))
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    /// `'text'` with each `'` doubled: a byte scan, copied whole when it has no quote (the
-    /// canonical text of every compared resource goes through here).
-    private static func appendQuoted(_ text: String, into out: inout String) {
-        out += "'"
-        if text.utf8.contains(UInt8(ascii: "'")) {
-            for part in text.split(separator: "'", omittingEmptySubsequences: false).enumerated() {
-                if part.offset > 0 { out += "''" }
-                out += part.element
+    /// `'text'` with each `'` doubled.
+    private static func appendQuoted(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendQuoted($0, into: &out) }
+    }
+
+    private static func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "'"))
+        if bytes.contains(UInt8(ascii: "'")) {
+            for b in bytes {
+                out.append(b)
+                if b == UInt8(ascii: "'") { out.append(b) }
             }
         } else {
-            out += text
+            out.append(contentsOf: bytes)
         }
-        out += "'"
+        out.append(UInt8(ascii: "'"))
     }
 
     /// The differences between `left` and `right` under `path`, in path order; at most `limit`.
