@@ -110,8 +110,21 @@ public struct DestinationRuleIndex: Sendable {
     }
 
     /// The rule that applies to `host` for a sidecar in `client`, if any.
+    /// The same as the first of `candidates`, without building the list: the most specific
+    /// match (the first of equals) of the first step that has one.
     public func applying(host: String, client: String, serviceNamespace: String) -> DestinationRuleEntry? {
-        candidates(host: host, client: client, serviceNamespace: serviceNamespace).first
+        func best(_ ns: String, exported: Bool) -> Int? {
+            var found: Int?, foundSpecificity = Int.min
+            for i in byNamespace[ns] ?? [] {
+                let r = rules[i]
+                guard IstioHost.matches(pattern: r.qualifiedHost, host: host), !exported || r.isExported(to: client) else { continue }
+                let s = IstioHost.specificity(r.qualifiedHost)
+                if found == nil || s > foundSpecificity { found = i; foundSpecificity = s }
+            }
+            return found
+        }
+        guard let i = best(client, exported: false) ?? best(serviceNamespace, exported: true) ?? best(rootNamespace, exported: true) else { return nil }
+        return rules[i]
     }
 
     /// Namespaces holding a rule whose host matches `host` (clients there may see a different rule).
