@@ -115,10 +115,10 @@ public struct DestinationRuleIndex: Sendable {
     public func applying(host: String, client: String, serviceNamespace: String) -> DestinationRuleEntry? {
         func best(_ ns: String, exported: Bool) -> Int? {
             var found: Int?, foundSpecificity = Int.min
+            // Fields read in place (an entry is a large struct: no copy per rule looked at).
             for i in byNamespace[ns] ?? [] {
-                let r = rules[i]
-                guard IstioHost.matches(pattern: r.qualifiedHost, host: host), !exported || r.isExported(to: client) else { continue }
-                let s = IstioHost.specificity(r.qualifiedHost)
+                guard IstioHost.matches(pattern: rules[i].qualifiedHost, host: host), !exported || rules[i].isExported(to: client) else { continue }
+                let s = IstioHost.specificity(rules[i].qualifiedHost)
                 if found == nil || s > foundSpecificity { found = i; foundSpecificity = s }
             }
             return found
