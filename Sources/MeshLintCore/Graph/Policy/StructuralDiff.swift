@@ -77,8 +77,8 @@ public enum StructuralDiff {
             out.append(UInt8(ascii: "]"))
         case .mapping:
             if r.count / 2 == 0 { out.append(UInt8(ascii: "~")); return }
-            // (key, value) node indices of scalar keys, in order; nil when a key is a merge key
-            // or not ASCII.
+            // The scalar keys with their value's index, in order; a merge key or a non-ASCII
+            // key sends the whole mapping to the node path instead.
             var pairs: [(key: RawNode, value: Int32)] = []
             pairs.reserveCapacity(Int(r.count) / 2)
             var j = Int(r.start)
