@@ -80,6 +80,22 @@ final class PolicyDriftRulesTests: XCTestCase {
                           "list order is significant (routes and rules match in order)")
     }
 
+    func testCanonicalTextExpandsMergeKeysOrdersKeysAndQuotes() {
+        let root = parse("""
+        base: &b {z: 1, y: "it's"}
+        m:
+          <<: *b
+          y: 2
+          é: x
+          b: ~
+          a: [True, '', null, {}]
+        n: {é: 1, e: 2}
+        """)
+        XCTAssertEqual(StructuralDiff.canonical(root),
+                       "{'base':{'y':'it''s','z':'1',},'m':{'a':['true','',~,~,],'y':'2','z':'1','é':'x',},'n':{'e':'2','é':'1',},}")
+        XCTAssertEqual(StructuralDiff.canonical(nil), "~")
+    }
+
     func testDifferencesNameEveryFieldWithBothNodes() {
         let left = parse("""
         spec:

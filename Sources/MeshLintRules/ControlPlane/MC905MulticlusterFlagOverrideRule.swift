@@ -13,7 +13,14 @@ struct MulticlusterFlagOverrideRule: Rule {
         var out: [Finding] = []
         let members = graph.set.clusters.indices.filter { graph.discovery.participates[$0] }
         let multi = graph.ingress.usesEndpointDiscovery && graph.set.clusters.count >= 2
-        let headless = headlessServicesAcrossClusters(graph)
+        // Every Service read only when some istiod turns ENABLE_MULTICLUSTER_HEADLESS off.
+        var headlessCache: [(key: String, clusters: Set<Int>, nodes: [(node: YAMLNode, cluster: Int)])]?
+        func headless() -> [(key: String, clusters: Set<Int>, nodes: [(node: YAMLNode, cluster: Int)])] {
+            if let h = headlessCache { return h }
+            let h = headlessServicesAcrossClusters(graph)
+            headlessCache = h
+            return h
+        }
         let apiGateways = graph.set.clusters.indices.flatMap { c in
             graph.ingress.gatewayAPIGateways[c].filter { $0.networkLabel != nil && !$0.crossNetworkListeners.isEmpty }
         }
@@ -49,7 +56,7 @@ struct MulticlusterFlagOverrideRule: Rule {
             // Only the DNS proxy (DNS capture) reads the flag; kube-dns answers locally anyway.
             if let s = graph.istiodFlag("ENABLE_MULTICLUSTER_HEADLESS", is: false, in: c).first, graph.discovery.participates[c],
                graph.facts[c].dnsCapture.value == true,
-               let h = headless.first(where: { $0.clusters.filter { graph.discovery.participates[$0] }.count >= 2 }) {
+               let h = headless().first(where: { $0.clusters.filter { graph.discovery.participates[$0] }.count >= 2 }) {
                 out.append(finding(s, c, context, .warning,
                     "istiod in \(name) runs with `ENABLE_MULTICLUSTER_HEADLESS=false`, so the sidecars' DNS proxy (DNS capture is on) resolves headless Services to the pods of the local cluster only, while headless Service \(h.key) exists in \(h.clusters.count) clusters: calls by pod or service name never reach the other clusters' pods. Remove the setting (default true).",
                     related: h.nodes.prefix(3).map { context.related("headless Service \(h.key)", at: $0.node, cluster: $0.cluster) }))

@@ -17,12 +17,12 @@ struct InvalidValueTypeRule: Rule {
                 out.append(context.finding(message, at: node, cluster: cluster, resource: r, fieldPath: path))
             }
             if let meta = r.metadata {
-                for field in ["name", "namespace"] {
+                for field in Self.nameFields {
                     if let n = meta[field], !isString(n) {
                         report(n, "metadata.\(field) is \(describe(n)), but the API server only accepts a string here and rejects the whole object. Quote the value.", "metadata.\(field)")
                     }
                 }
-                for field in ["labels", "annotations"] {
+                for field in Self.mapFields {
                     guard let map = meta[field], map.isMapping else { continue }
                     for (k, v) in map.pairs where !isString(v) && !v.isNull {
                         let key = k.scalar ?? "?"
@@ -33,7 +33,7 @@ struct InvalidValueTypeRule: Rule {
                 }
             }
             if r.kind == "Secret" || r.kind == "ConfigMap" {
-                for field in ["data", "stringData", "binaryData"] {
+                for field in Self.dataFields {
                     guard let map = r.root[field], map.isMapping else { continue }
                     for (k, v) in map.pairs where !isString(v) && !v.isNull {
                         // A Secret's values are never quoted back (SPEC 7), only their type.
@@ -45,7 +45,7 @@ struct InvalidValueTypeRule: Rule {
             }
             if r.kind == "Service", let ports = r.spec?["ports"], ports.isSequence {
                 for (i, p) in ports.items.enumerated() {
-                    for field in ["port", "nodePort"] {
+                    for field in Self.portFields {
                         if let v = p[field], v.isScalar, v.int == nil, !v.isNull {
                             report(v, "Service \(r.name) spec.ports[\(i)].\(field) is \(describe(v)); it must be an integer, so the API server rejects the Service. Write it without quotes.",
                                    "spec.ports[\(i)].\(field)")
@@ -53,8 +53,8 @@ struct InvalidValueTypeRule: Rule {
                     }
                 }
             }
-            for (podSpec, prefix) in podSpecs(r) {
-                for listName in ["containers", "initContainers"] {
+            if let (podSpec, prefix) = podSpec(r) {
+                for listName in Self.containerLists {
                     guard let list = podSpec[listName], list.isSequence else { continue }
                     for (ci, c) in list.items.enumerated() {
                         if let env = c["env"], env.isSequence {
@@ -82,14 +82,21 @@ struct InvalidValueTypeRule: Rule {
         return out
     }
 
-    private func podSpecs(_ r: Resource) -> [(YAMLNode, String)] {
-        if r.kind == "Pod", let s = r.spec { return [(s, "spec")] }
-        if Self.podTemplateKinds.contains(r.kind), let s = r.spec?.at("template", "spec") { return [(s, "spec.template.spec")] }
+    private func podSpec(_ r: Resource) -> (YAMLNode, String)? {
+        if r.kind == "Pod", let s = r.spec { return (s, "spec") }
+        if Self.podTemplateKinds.contains(r.kind), let s = r.spec?.at("template", "spec") { return (s, "spec.template.spec") }
         if r.kind == "CronJob", let s = r.spec?.at("jobTemplate", "spec", "template", "spec") {
-            return [(s, "spec.jobTemplate.spec.template.spec")]
+            return (s, "spec.jobTemplate.spec.template.spec")
         }
-        return []
+        return nil
     }
+
+    // Field names, allocated once (the loops below run for every resource of the set).
+    static let nameFields = ["name", "namespace"]
+    static let mapFields = ["labels", "annotations"]
+    static let dataFields = ["data", "stringData", "binaryData"]
+    static let portFields = ["port", "nodePort"]
+    static let containerLists = ["containers", "initContainers"]
 
     private func isString(_ n: YAMLNode) -> Bool { n.isScalar && n.resolvedType == .string }
 

@@ -18,22 +18,33 @@ struct CrossNetworkMTLSDisabledRule: Rule {
         let n = context.set.clusters.count
         let nets = (0..<n).map { graph.networkName($0) ?? "" }
         guard Set(nets).count > 1 else { return [] }
+        // Per-cluster facts read once (not per Service and client).
+        let domains = graph.facts.map(\.domain)
+        let istioNamespaces = graph.facts.map(\.istioNamespace)
+        let sidecarClusters = (0..<n).map { graph.dataPlane($0).mode != .ambient }
+        var peerAuthentications = [PeerAuthentications?](repeating: nil, count: n)
         let index = graph.serviceInstances
         var out: [Finding] = []
-        for key in index.keys {
+        var stamp = [Int](repeating: -1, count: n)
+        for (k, key) in index.keys.enumerated() {
             guard let all = index.byKey[key] else { continue }
-            var seen = Set<Int>()
-            let defs = all.filter { seen.insert($0.cluster).inserted }
-            let namespace = defs[0].resource.namespace
-            guard namespace != "kube-system", !defs.contains(where: { graph.facts[$0.cluster].istioNamespace == namespace }) else { continue }
+            // One definition per cluster (indices into `all`, the first of each cluster).
+            var defs: [Int] = []
+            for i in all.indices where stamp[all[i].cluster] != k {
+                stamp[all[i].cluster] = k
+                defs.append(i)
+            }
+            let namespace = all[defs[0]].resource.namespace
+            guard namespace != "kube-system", !defs.contains(where: { istioNamespaces[all[$0].cluster] == namespace }) else { continue }
             // Servers: clusters whose Service selects workloads there, first per network.
-            var servers: [(def: ServiceDefinition, pods: [WorkloadLabels])] = []
+            var servers: [(def: Int, pods: [WorkloadLabels])] = []
             var serverByNet: [String: Int] = [:]
-            for d in defs {
-                let pods = index.selected(by: d).filter { !Self.isProxy($0) }
+            for di in defs {
+                let pods = index.selected(by: all[di]).filter { !Self.isProxy($0) }
                 guard !pods.isEmpty else { continue }
-                if serverByNet[nets[d.cluster]] == nil { serverByNet[nets[d.cluster]] = servers.count }
-                servers.append((d, pods))
+                let net = nets[all[di].cluster]
+                if serverByNet[net] == nil { serverByNet[net] = servers.count }
+                servers.append((di, pods))
             }
             guard serverByNet.count > 0 else { continue }
             // Server networks in a fixed order, and the distinct pod label sets with the first
@@ -42,12 +53,12 @@ struct CrossNetworkMTLSDisabledRule: Rule {
             var podLabels: [(pod: WorkloadLabels, net: String)] = []
             var seenLabels = Set<[String: String]>()
             for s in servers {
-                for pod in s.pods where seenLabels.insert(pod.labels).inserted { podLabels.append((pod, nets[s.def.cluster])) }
+                for pod in s.pods where seenLabels.insert(pod.labels).inserted { podLabels.append((pod, nets[all[s.def].cluster])) }
             }
             // Clients: sidecar clusters holding the Service with pods on another network.
             var openClientByNet: [String: Int] = [:]   // a client whose DR does not force ISTIO_MUTUAL, per network
-            for d in defs where graph.dataPlane(d.cluster).mode != .ambient {
-                let c = d.cluster
+            for di in defs where sidecarClusters[all[di].cluster] {
+                let c = all[di].cluster
                 // Up to three networks other than the client's (a prefix of the sorted list: the
                 // work per client does not grow with the number of networks).
                 var remote: [(key: String, value: Int)] = []
@@ -56,30 +67,38 @@ struct CrossNetworkMTLSDisabledRule: Rule {
                     if remote.count == 3 { break }
                 }
                 guard !remote.isEmpty else { continue }
-                let remoteNames = remote.map { "\(context.clusterName(servers[$0.value].def.cluster)) (network \($0.key.isEmpty ? "default" : $0.key))" }
-                let related = remote.prefix(3).map { r in
-                    let s = servers[r.value]
-                    return context.related("Service \(key) has pods in \(context.clusterName(s.def.cluster)), on network \(r.key.isEmpty ? "default" : r.key)", at: s.def.node, cluster: s.def.cluster)
+                // Names and related places only for a finding (most clients have none).
+                func remoteNames() -> [String] {
+                    remote.map { "\(context.clusterName(all[servers[$0.value].def].cluster)) (network \($0.key.isEmpty ? "default" : $0.key))" }
                 }
-                let host = "\(d.resource.name).\(namespace).svc.\(graph.facts[c].domain)"
-                let ports = d.ports.map(\.number.value)
+                func related() -> [RelatedLocation] {
+                    remote.prefix(3).map { r in
+                        let s = all[servers[r.value].def]
+                        return context.related("Service \(key) has pods in \(context.clusterName(s.cluster)), on network \(r.key.isEmpty ? "default" : r.key)", at: s.node, cluster: s.cluster)
+                    }
+                }
+                let host = "\(all[di].resource.name).\(namespace).svc.\(domains[c])"
+                let ports = all[di].ports.map(\.number.value)
                 let applied = graph.traffic.destinationRules[c].applying(host: host, client: namespace, serviceNamespace: namespace)
                 if let applied, applied.isIstioMutual(ports: ports) { continue }
                 // (a) the applied DestinationRule sets another TLS mode.
                 if let applied, let mode = ([applied.tlsMode].compactMap { $0 } + ports.compactMap { applied.portTLSModes[$0] }).first(where: { $0.value != "ISTIO_MUTUAL" }) {
                     let drops = mode.value == "DISABLE"
                     out.append(context.finding(
-                        "\(applied.display) in \(context.clusterName(c)) sets tls.mode \(mode.value) for Service \(key), which has pods on other networks (\(remoteNames.joined(separator: ", "))): \(drops ? "istiod drops endpoints on another network when the client's mTLS toward them is off, so clients in \(context.clusterName(c)) only ever reach local pods (503 \"no healthy upstream\" when there are none)" : "the remote east-west gateway routes by the Istio mTLS SNI, so \(mode.value) connections to pods on other networks cannot be routed and fail"). Use `tls.mode: ISTIO_MUTUAL` for in-mesh Services.",
-                        at: mode.node, cluster: c, resource: applied.resource, related: Array(related), fieldPath: "spec.trafficPolicy.tls.mode"))
+                        "\(applied.display) in \(context.clusterName(c)) sets tls.mode \(mode.value) for Service \(key), which has pods on other networks (\(remoteNames().joined(separator: ", "))): \(drops ? "istiod drops endpoints on another network when the client's mTLS toward them is off, so clients in \(context.clusterName(c)) only ever reach local pods (503 \"no healthy upstream\" when there are none)" : "the remote east-west gateway routes by the Istio mTLS SNI, so \(mode.value) connections to pods on other networks cannot be routed and fail"). Use `tls.mode: ISTIO_MUTUAL` for in-mesh Services.",
+                        at: mode.node, cluster: c, resource: applied.resource, related: related(), fieldPath: "spec.trafficPolicy.tls.mode"))
                     if drops { continue }
                 }
                 if openClientByNet[nets[c]] == nil { openClientByNet[nets[c]] = c }
                 // (b) the client cluster's PeerAuthentication disables mTLS for the remote pods.
+                if peerAuthentications[c] == nil { peerAuthentications[c] = PeerAuthentications(graph, cluster: c) }
+                let pas = peerAuthentications[c]!
+                guard pas.mayDisable else { continue }
                 let remotePods = podLabels.filter { $0.net != nets[c] }.map(\.pod)
-                if let pa = Self.disablingPeerAuthentication(graph, cluster: c, namespace: namespace, pods: remotePods) {
+                if let pa = pas.disabling(namespace: namespace, pods: remotePods) {
                     out.append(context.finding(
-                        "PeerAuthentication \(pa.resource.namespace)/\(pa.resource.name) in \(context.clusterName(c)) sets mtls.mode DISABLE for Service \(key), which has pods on other networks (\(remoteNames.joined(separator: ", "))), and no DestinationRule there sets ISTIO_MUTUAL for it: istiod drops endpoints on another network when mTLS toward them is off, so clients in \(context.clusterName(c)) only ever reach local pods. Remove the DISABLE, or set `tls.mode: ISTIO_MUTUAL` in a DestinationRule for the host.",
-                        at: pa.mode.node, cluster: c, resource: pa.resource, related: Array(related), fieldPath: "spec.mtls.mode"))
+                        "PeerAuthentication \(pa.resource.namespace)/\(pa.resource.name) in \(context.clusterName(c)) sets mtls.mode DISABLE for Service \(key), which has pods on other networks (\(remoteNames().joined(separator: ", "))), and no DestinationRule there sets ISTIO_MUTUAL for it: istiod drops endpoints on another network when mTLS toward them is off, so clients in \(context.clusterName(c)) only ever reach local pods. Remove the DISABLE, or set `tls.mode: ISTIO_MUTUAL` in a DestinationRule for the host.",
+                        at: pa.mode.node, cluster: c, resource: pa.resource, related: related(), fieldPath: "spec.mtls.mode"))
                 }
             }
             // (c) pods without a sidecar, called from another network without a forcing DestinationRule.
@@ -87,15 +106,16 @@ struct CrossNetworkMTLSDisabledRule: Rule {
             // network than any server.
             let openClients = openClientByNet.values.sorted().prefix(2)
             for s in servers {
-                let b = s.def.cluster
+                let b = all[s.def].cluster
                 guard let client = openClients.first(where: { nets[$0] != nets[b] }) else { continue }
                 for pod in s.pods where pod.sidecar == false {
                     let r = pod.resource
+                    let clientDef = defs.first { all[$0].cluster == client }.map { all[$0].node }
                     out.append(context.finding(
                         "\(r.kind) \(r.namespace)/\(r.name) in \(context.clusterName(b)) runs pods of Service \(key) without a sidecar (\(pod.sidecarReason ?? "not injected")), and clients in \(context.clusterName(client)) reach it from network \(nets[client].isEmpty ? "default" : nets[client]): istiod drops endpoints on another network that cannot take Istio mTLS, so those clients never reach these pods. Enable sidecar injection for the namespace (`istio-injection: enabled`) or the workload.",
                         at: pod.sidecarNode ?? pod.labelsNode, cluster: b, resource: r,
                         related: [context.related("Service \(key) is called from \(context.clusterName(client)), on network \(nets[client].isEmpty ? "default" : nets[client])",
-                                                  at: defs.first { $0.cluster == client }?.node ?? s.def.node, cluster: client)]))
+                                                  at: clientDef ?? all[s.def].node, cluster: client)]))
                 }
             }
         }
@@ -105,37 +125,49 @@ struct CrossNetworkMTLSDisabledRule: Rule {
     /// Gateways and other proxies run Envoy themselves (a container named `istio-proxy`).
     static func isProxy(_ w: WorkloadLabels) -> Bool {
         let spec = w.resource.kind == "Pod" ? w.resource.spec : w.resource.root.at("spec", "template", "spec")
-        return (spec?["containers"]?.items ?? []).contains { $0["name"]?.text == "istio-proxy" }
+        return (spec?["containers"]?.items ?? []).contains { c in c["name"].map { $0.scalarEquals("istio-proxy") && $0.text != nil } == true }
             || w.labels["istio"]?.hasSuffix("gateway") == true
     }
 
-    /// The PeerAuthentication of `cluster` that disables mTLS for `pods` of `namespace`: a
-    /// workload policy selecting one of them, else the namespace policy, else the mesh policy
-    /// (root namespace), the most specific one deciding, as Istio applies them.
-    static func disablingPeerAuthentication(_ graph: MeshGraph, cluster c: Int, namespace: String, pods: [WorkloadLabels])
-        -> (resource: Resource, mode: Located<String>)? {
-        let root = graph.traffic.destinationRules[c].rootNamespace
-        func mode(_ r: Resource) -> Located<String>? {
-            r.spec?.at("mtls", "mode").flatMap { n in n.text.flatMap { $0 == "UNSET" ? nil : Located($0, n) } }
+    /// The PeerAuthentications of one cluster with their modes and selectors, read once per
+    /// run of the rule (every Service's clients in the cluster are judged against them).
+    struct PeerAuthentications {
+        let items: [(resource: Resource, mode: Located<String>?, selector: [String: String]?)]
+        let root: String
+        /// False when no policy of the cluster says DISABLE (nothing to find there).
+        let mayDisable: Bool
+
+        init(_ graph: MeshGraph, cluster c: Int) {
+            root = graph.traffic.destinationRules[c].rootNamespace
+            func mode(_ r: Resource) -> Located<String>? {
+                r.spec?.at("mtls", "mode").flatMap { n in n.text.flatMap { $0 == "UNSET" ? nil : Located($0, n) } }
+            }
+            func selector(_ r: Resource) -> [String: String]? {
+                guard let m = r.spec?.at("selector", "matchLabels"), m.isMapping else { return nil }
+                var out: [String: String] = [:]
+                for (k, v) in m.mergedPairs { if let key = k.scalar, let value = v.text { out[key] = value } }
+                return out.isEmpty ? nil : out
+            }
+            items = graph.resources("PeerAuthentication", in: c).map { ($0, mode($0), selector($0)) }
+            mayDisable = items.contains { $0.mode?.value == "DISABLE" }
         }
-        func selector(_ r: Resource) -> [String: String]? {
-            guard let m = r.spec?.at("selector", "matchLabels"), m.isMapping else { return nil }
-            var out: [String: String] = [:]
-            for (k, v) in m.mergedPairs { if let key = k.scalar, let value = v.text { out[key] = value } }
-            return out.isEmpty ? nil : out
+
+        /// The PeerAuthentication that disables mTLS for `pods` of `namespace`: a workload
+        /// policy selecting one of them, else the namespace policy, else the mesh policy (root
+        /// namespace), the most specific one deciding, as Istio applies them.
+        func disabling(namespace: String, pods: [WorkloadLabels]) -> (resource: Resource, mode: Located<String>)? {
+            var nsLevel: Int?, meshLevel: Int?
+            for (i, r) in items.enumerated() where r.selector == nil && r.mode != nil {
+                if r.resource.namespace == namespace { nsLevel = nsLevel ?? i }
+                if r.resource.namespace == root { meshLevel = meshLevel ?? i }
+            }
+            let fallback = (nsLevel ?? meshLevel).flatMap { i in items[i].mode.map { (items[i].resource, $0) } }
+            for pod in pods {
+                let workload = items.first { r in r.resource.namespace == namespace && r.mode != nil && r.selector.map { pod.isSelected(by: $0) } == true }
+                let decided = workload.flatMap { r in r.mode.map { (r.resource, $0) } } ?? fallback
+                if let decided, decided.1.value == "DISABLE" { return decided }
+            }
+            return nil
         }
-        let pas = graph.resources("PeerAuthentication", in: c)
-        var nsLevel: Resource?, meshLevel: Resource?
-        for r in pas where selector(r) == nil && mode(r) != nil {
-            if r.namespace == namespace { nsLevel = nsLevel ?? r }
-            if r.namespace == root { meshLevel = meshLevel ?? r }
-        }
-        let fallback = (nsLevel ?? meshLevel).flatMap { r in mode(r).map { (r, $0) } }
-        for pod in pods {
-            let workload = pas.first { r in r.namespace == namespace && mode(r) != nil && selector(r).map { pod.isSelected(by: $0) } == true }
-            let decided = workload.flatMap { r in mode(r).map { (r, $0) } } ?? fallback
-            if let decided, decided.1.value == "DISABLE" { return decided }
-        }
-        return nil
     }
 }

@@ -31,7 +31,7 @@ struct SubsetSelectsNothingInMeshRule: Rule {
             var out: [(Int, WorkloadLabels)] = []
             var seen = Set<Int>()
             for d in index.byKey[key] ?? [] where seen.insert(d.cluster).inserted {
-                out += index.selected(by: d).map { (d.cluster, $0) }
+                for w in index.selected(by: d) { out.append((d.cluster, w)) }
             }
             selectedCache[key] = out
             return out
@@ -42,9 +42,11 @@ struct SubsetSelectsNothingInMeshRule: Rule {
             for dr in graph.resources("DestinationRule", in: c) {
                 // Only for a host that is a Service of the set: a rule for a Service the set does
                 // not hold (a snippet, another mesh) says nothing checkable about its endpoints.
-                guard let host = dr.spec?["host"]?.text, let key = graph.serviceKey(host: host, namespace: dr.namespace, cluster: c),
+                // Subsets first (most rules have none: no Service key to work out for them).
+                guard let spec = dr.spec, let subsets = spec["subsets"], subsets.isSequence, subsets.count > 0 else { continue }
+                guard let host = spec["host"]?.text, let key = graph.serviceKey(host: host, namespace: dr.namespace, cluster: c),
                       index.byKey[key] != nil else { continue }
-                for (i, subset) in (dr.spec?["subsets"]?.items ?? []).enumerated() {
+                for (i, subset) in subsets.items.enumerated() {
                     guard let labelsNode = subset["labels"], labelsNode.isMapping, !reported.contains(labelsNode) else { continue }
                     var labels: [(key: String, value: Located<String>)] = []
                     for (k, v) in labelsNode.mergedPairs { if let key = k.scalar, let value = v.text { labels.append((key, Located(value, v))) } }

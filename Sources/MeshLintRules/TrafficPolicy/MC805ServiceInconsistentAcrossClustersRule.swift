@@ -24,9 +24,24 @@ struct ServiceInconsistentAcrossClustersRule: Rule {
             let ns = defs[0].resource.namespace
             if ns == "kube-system" || key == "default/kubernetes"
                 || defs.contains(where: { context.graph.facts[$0.cluster].istioNamespace == ns }) { continue }
+            // Every field's value derives from these parts: definitions equal in all of them
+            // (the usual case) cannot disagree, and the comparison is skipped.
+            if defs.dropFirst().allSatisfy({ Self.sameComparedParts($0, defs[0]) }) { continue }
             out += compare(key: key, defs, context)
         }
         return out
+    }
+
+    /// True when two definitions have the same type, headlessness, selector and ports (number,
+    /// protocol, appProtocol and name, in order): then every `Field` below has the same value
+    /// for both.
+    static func sameComparedParts(_ a: ServiceDefinition, _ b: ServiceDefinition) -> Bool {
+        guard a.type == b.type, a.headless == b.headless, a.ports.count == b.ports.count, a.selector == b.selector else { return false }
+        for (p, q) in zip(a.ports, b.ports) {
+            guard p.number.value == q.number.value, p.transport == q.transport,
+                  p.appProtocol?.value == q.appProtocol?.value, p.name?.value == q.name?.value else { return false }
+        }
+        return true
     }
 
     /// One comparable field: its value per definition (nil: not compared there), where to point,

@@ -40,8 +40,9 @@ struct CACertsKeyOrExpiryRule: Rule {
             }
             for d in x.certificates {
                 let cert = d.certificate
-                let which = "the \(d.role) \(cert.subject) in \(d.file.key)\(d.index > 0 ? " (certificate \(d.index + 1))" : "") of \(name)"
-                let until = Self.day(cert.notValidAfter)
+                // The names and dates of the message only for a finding (most certificates are fine).
+                var which: String { "the \(d.role) \(cert.subject) in \(d.file.key)\(d.index > 0 ? " (certificate \(d.index + 1))" : "") of \(name)" }
+                var until: String { Self.day(cert.notValidAfter) }
                 if context.now > cert.notValidAfter {
                     out.append(context.finding(
                         "\(which.capitalizedFirst) expired on \(until): istiod cannot use the plug-in CA and the workload certificates chaining to it are rejected (CERTIFICATE_VERIFY_FAILED), so mTLS inside and across clusters fails. Issue a new \(d.role == "root" ? "root and intermediates for every cluster" : "intermediate from the mesh root") and replace cacerts, then restart istiod.",

@@ -49,7 +49,7 @@ public enum KubeconfigServerHost {
     public static func loopback(_ host: String) -> String? {
         let h = host.hasSuffix(".") ? String(host.dropLast()) : host
         if h == "localhost" || h.hasSuffix(".localhost") { return "localhost" }
-        guard case .success(let ip) = IPAddress.parse(h) else { return nil }
+        guard let ip = IPAddress.parseIfAddress(h) else { return nil }
         switch ip.family {
         case .v4:
             if ip.value >> 24 == 127 { return "a loopback address (127.0.0.0/8)" }
@@ -162,7 +162,7 @@ extension MeshGraph {
                 report(.loopbackServer(server: Redact.url(text), host: host, what: what))
             } else if KubeconfigServerHost.isInClusterName(host) {
                 report(.inClusterServer(server: Redact.url(text), host: host))
-            } else if let t = target, t != holder, case .success(let ip) = IPAddress.parse(host) {
+            } else if let t = target, t != holder, let ip = IPAddress.parseIfAddress(host) {
                 let ranges = cidrIndex.cidrs(t)
                 // Pod IPs are routable between clusters of one network (SPEC: same network);
                 // ClusterIPs never leave their cluster.

@@ -67,12 +67,27 @@ extension Kubeconfig {
 
     /// The path of an `https://host[:port]/path` URL when it is more than `/`.
     static func urlPath(_ server: String) -> String? {
+        var copy = server
+        if let ascii = copy.withUTF8({ urlPathASCII($0) }) { return ascii }
         guard let scheme = server.range(of: "://") else { return nil }
         let rest = server[scheme.upperBound...]
         guard let slash = rest.firstIndex(of: "/") else { return nil }
         var path = String(rest[slash...])
         if let q = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = String(path[..<q]) }
         return path.allSatisfy({ $0 == "/" }) ? nil : path
+    }
+
+    /// `urlPath` on the bytes of an ASCII server without CR (a byte is a character there);
+    /// nil for any other text.
+    private static func urlPathASCII(_ b: UnsafeBufferPointer<UInt8>) -> String?? {
+        for c in b where c >= 0x80 || c == 0x0D { return nil }
+        var i = 0
+        while i + 3 <= b.count && !(b[i] == UInt8(ascii: ":") && b[i + 1] == UInt8(ascii: "/") && b[i + 2] == UInt8(ascii: "/")) { i += 1 }
+        guard i + 3 <= b.count else { return .some(nil) }
+        guard let slash = (i + 3..<b.count).first(where: { b[$0] == UInt8(ascii: "/") }) else { return .some(nil) }
+        let end = (slash..<b.count).first(where: { b[$0] == UInt8(ascii: "?") || b[$0] == UInt8(ascii: "#") }) ?? b.count
+        guard (slash..<end).contains(where: { b[$0] != UInt8(ascii: "/") }) else { return .some(nil) }
+        return .some(String(decoding: UnsafeBufferPointer(rebasing: b[slash..<end]), as: UTF8.self))
     }
 
     /// A verdict on `certificate-authority-data`, or nil when it is fine or cannot be judged.

@@ -51,6 +51,14 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
         return parseV4(text)
     }
 
+    /// The address `text` is, or nil; a text that is not shaped like an address (a DNS name)
+    /// is turned down before any parsing (every address `parse` accepts has that shape), so
+    /// no error message is built for it.
+    public static func parseIfAddress(_ text: String) -> IPAddress? {
+        guard looksLikeAddress(text), case .success(let ip) = parse(text) else { return nil }
+        return ip
+    }
+
     /// True when `text` is shaped like an IP address or CIDR rather than a DNS name: only
     /// digits and dots (IPv4-like), or hex digits and colons (IPv6-like), optionally with `/n`.
     /// Used where a field accepts either a host name or an address.

@@ -82,9 +82,15 @@ public struct ClusterLocalHosts: Sendable {
     public func clusterLocalReason(_ host: String) -> (isLocal: Bool, setting: ClusterLocalSetting?) {
         let h = host.lowercased()
         if let e = exact[h] { return (e.0, e.1) }
-        let best = wild.filter { IstioHost.matches(pattern: $0.pattern, host: h) }
-            .max { IstioHost.specificity($0.pattern) != IstioHost.specificity($1.pattern)
-                ? IstioHost.specificity($0.pattern) < IstioHost.specificity($1.pattern) : $0.pattern > $1.pattern }
+        // The most specific matching wildcard (ties: the smaller pattern), in one pass.
+        var best: (pattern: String, value: (Bool, ClusterLocalSetting?))?
+        var bestSpecificity = 0
+        for w in wild where IstioHost.matches(pattern: w.pattern, host: h) {
+            let s = IstioHost.specificity(w.pattern)
+            if let b = best, s < bestSpecificity || (s == bestSpecificity && w.pattern >= b.pattern) { continue }
+            best = w
+            bestSpecificity = s
+        }
         guard let best else { return (false, nil) }
         return (best.value.0, best.value.1)
     }

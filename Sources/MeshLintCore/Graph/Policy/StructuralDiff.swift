@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A structural comparison of two YAML trees, as the API server would see them: mapping keys
 /// in sorted order, a key whose value is null or an empty collection counts as absent, scalars
 /// compare by text (booleans by value, so `True` equals `true`), DestinationRule `subsets`
@@ -28,45 +36,131 @@ public enum StructuralDiff {
 
     /// A canonical text of `node`: equal for trees with no difference.
     public static func canonical(_ node: YAMLNode?) -> String {
-        var out = ""
+        // Built as bytes (scalars copied from the file's text, no String per scalar): the
+        // canonical text of every compared resource of every primary is built once per run.
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
         write(node, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func write(_ node: YAMLNode?, into out: inout String) {
-        guard let node, !isAbsent(node) else { out += "~"; return }
+    private static func write(_ node: YAMLNode?, into out: inout [UInt8]) {
+        guard let node else { out.append(UInt8(ascii: "~")); return }
+        writeRaw(node.index, in: node.file, into: &out)
+    }
+
+    /// `write` on the file's node table: no node handles or arrays for the common case of a
+    /// mapping whose keys are ASCII and that has no `<<` merge key (any other mapping takes the
+    /// node path, `writeNode`).
+    private static func writeRaw(_ index: Int32, in f: YAMLFile, into out: inout [UInt8]) {
+        let r = f.nodes[Int(index)]
+        switch r.kind {
+        case .scalar:
+            let bytes = UnsafeBufferPointer(start: f.arena.base + Int(r.start), count: Int(r.count))
+            let type: YAMLScalarType
+            if r.tag >= 0 { type = YAMLResolver.typeForTag(f.tags[Int(r.tag)]) ?? .string }
+            else if r.style != .plain { type = .string }
+            else { type = YAMLResolver.resolvePlain(bytes) }
+            if type == .null { out.append(UInt8(ascii: "~")); return }
+            if type == .bool, let b = YAMLResolver.boolValue(String(decoding: bytes, as: UTF8.self)) {
+                appendQuoted(b ? "true" : "false", into: &out)
+            } else {
+                appendQuoted(bytes, into: &out)
+            }
+        case .sequence:
+            if r.count == 0 { out.append(UInt8(ascii: "~")); return }
+            out.append(UInt8(ascii: "["))
+            for j in 0..<Int(r.count) {
+                writeRaw(f.children[Int(r.start) + j], in: f, into: &out)
+                out.append(UInt8(ascii: ","))
+            }
+            out.append(UInt8(ascii: "]"))
+        case .mapping:
+            if r.count / 2 == 0 { out.append(UInt8(ascii: "~")); return }
+            // The scalar keys with their value's index, in order; a merge key or a non-ASCII
+            // key sends the whole mapping to the node path instead.
+            var pairs: [(key: RawNode, value: Int32)] = []
+            pairs.reserveCapacity(Int(r.count) / 2)
+            var j = Int(r.start)
+            let end = j + Int(r.count)
+            while j < end {
+                let k = f.nodes[Int(f.children[j])]
+                if k.kind == .scalar {
+                    let text = f.arena.base + Int(k.start)
+                    for i in 0..<Int(k.count) where text[i] >= 0x80 { writeNode(YAMLNode(file: f, index: index), into: &out); return }
+                    if k.style == .plain && k.count == 2 && text[0] == UInt8(ascii: "<") && text[1] == UInt8(ascii: "<") {
+                        writeNode(YAMLNode(file: f, index: index), into: &out)
+                        return
+                    }
+                    pairs.append((k, f.children[j + 1]))
+                }
+                j += 2
+            }
+            // Keys in byte order (the String order for ASCII), equal keys in document order.
+            func less(_ a: RawNode, _ b: RawNode) -> Bool {
+                let n = min(Int(a.count), Int(b.count))
+                let c = n == 0 ? 0 : memcmp(f.arena.base + Int(a.start), f.arena.base + Int(b.start), n)
+                return c != 0 ? c < 0 : a.count < b.count
+            }
+            let order = pairs.indices.sorted { less(pairs[$0].key, pairs[$1].key) || (!less(pairs[$1].key, pairs[$0].key) && $0 < $1) }
+            out.append(UInt8(ascii: "{"))
+            for i in order where !isAbsent(YAMLNode(file: f, index: pairs[i].value)) {
+                let k = pairs[i].key
+                appendQuoted(UnsafeBufferPointer(start: f.arena.base + Int(k.start), count: Int(k.count)), into: &out)
+                out.append(UInt8(ascii: ":"))
+                writeRaw(pairs[i].value, in: f, into: &out)
+                out.append(UInt8(ascii: ","))
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// `write` through node handles (merge keys expanded, keys in String order).
+    private static func writeNode(_ node: YAMLNode?, into out: inout [UInt8]) {
+        guard let node, !isAbsent(node) else { out.append(UInt8(ascii: "~")); return }
         switch node.kind {
         case .scalar:
-            appendQuoted(scalarKey(node), into: &out)
+            if let b = node.bool {
+                appendQuoted(b ? "true" : "false", into: &out)
+            } else {
+                let r = node.raw
+                node.file.arena.withUnsafeBufferPointer { buf in
+                    appendQuoted(UnsafeBufferPointer(rebasing: buf[Int(r.start)..<Int(r.start + r.count)]), into: &out)
+                }
+            }
         case .sequence:
-            out += "["
-            for item in node.items { write(item, into: &out); out += "," }
-            out += "]"
+            out.append(UInt8(ascii: "["))
+            for item in node.items { write(item, into: &out); out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "]"))
         case .mapping:
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (k, v) in entries(node) where !isAbsent(v) {
                 appendQuoted(k, into: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 write(v, into: &out)
-                out += ","
+                out.append(UInt8(ascii: ","))
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    /// `'text'` with each `'` doubled: a byte scan, copied whole when it has no quote (the
-    /// canonical text of every compared resource goes through here).
-    private static func appendQuoted(_ text: String, into out: inout String) {
-        out += "'"
-        if text.utf8.contains(UInt8(ascii: "'")) {
-            for part in text.split(separator: "'", omittingEmptySubsequences: false).enumerated() {
-                if part.offset > 0 { out += "''" }
-                out += part.element
+    /// `'text'` with each `'` doubled.
+    private static func appendQuoted(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendQuoted($0, into: &out) }
+    }
+
+    private static func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "'"))
+        if bytes.contains(UInt8(ascii: "'")) {
+            for b in bytes {
+                out.append(b)
+                if b == UInt8(ascii: "'") { out.append(b) }
             }
         } else {
-            out += text
+            out.append(contentsOf: bytes)
         }
-        out += "'"
+        out.append(UInt8(ascii: "'"))
     }
 
     /// The differences between `left` and `right` under `path`, in path order; at most `limit`.

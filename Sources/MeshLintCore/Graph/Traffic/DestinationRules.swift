@@ -82,9 +82,22 @@ public struct DestinationRuleIndex: Sendable {
         self.rules = rules
         self.rootNamespace = rootNamespace
         var by: [String: [Int]] = [:]
-        for (i, r) in rules.enumerated() { by[r.namespace, default: []].append(i) }
+        var exact: [String: [String: [Int]]] = [:]
+        var wild: [String: [Int]] = [:]
+        for (i, r) in rules.enumerated() {
+            by[r.namespace, default: []].append(i)
+            if r.qualifiedHost.hasPrefix("*") { wild[r.namespace, default: []].append(i) }
+            else { exact[r.namespace, default: [:]][r.qualifiedHost.lowercased(), default: []].append(i) }
+        }
         self.byNamespace = by
+        self.exactByNamespace = exact
+        self.wildcardsByNamespace = wild
     }
+
+    /// Per namespace: rules with an exact host by that host (lowercased), and the wildcard
+    /// rules, each list in rule order (for `applying`).
+    let exactByNamespace: [String: [String: [Int]]]
+    let wildcardsByNamespace: [String: [Int]]
 
     /// Every rule that matches `host` for a sidecar in namespace `client`, in the order Istio
     /// considers them; the first one is the rule that applies. `serviceNamespace` is the
@@ -110,8 +123,27 @@ public struct DestinationRuleIndex: Sendable {
     }
 
     /// The rule that applies to `host` for a sidecar in `client`, if any.
+    /// The same as the first of `candidates`, without building the list: the most specific
+    /// match (the first of equals) of the first step that has one.
     public func applying(host: String, client: String, serviceNamespace: String) -> DestinationRuleEntry? {
-        candidates(host: host, client: client, serviceNamespace: serviceNamespace).first
+        // An exact host beats every wildcard: looked up by name first (the first such rule in
+        // order wins, as in `candidates`), then the wildcards are scanned.
+        let lowered = host.lowercased()
+        func best(_ ns: String, exported: Bool) -> Int? {
+            for i in exactByNamespace[ns]?[lowered] ?? [] where !exported || rules[i].isExported(to: client) {
+                return i
+            }
+            var found: Int?, foundSpecificity = Int.min
+            // Fields read in place (an entry is a large struct: no copy per rule looked at).
+            for i in wildcardsByNamespace[ns] ?? [] {
+                guard IstioHost.matches(pattern: rules[i].qualifiedHost, host: host), !exported || rules[i].isExported(to: client) else { continue }
+                let s = IstioHost.specificity(rules[i].qualifiedHost)
+                if found == nil || s > foundSpecificity { found = i; foundSpecificity = s }
+            }
+            return found
+        }
+        guard let i = best(client, exported: false) ?? best(serviceNamespace, exported: true) ?? best(rootNamespace, exported: true) else { return nil }
+        return rules[i]
     }
 
     /// Namespaces holding a rule whose host matches `host` (clients there may see a different rule).

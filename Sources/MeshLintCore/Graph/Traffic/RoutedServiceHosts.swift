@@ -23,17 +23,26 @@ extension MeshGraph {
     public func routedServiceHosts(in cluster: Int) -> [RoutedServiceHost] {
         let f = facts[cluster]
         let suffix = traffic.globalSuffixes[cluster]
-        var entryHosts: [String] = []
+        // ServiceEntry hosts: exact names in a set, wildcards (the only ones `matches` can take
+        // for a name they are not equal to) in a list.
+        var entryNames = Set<String>()
+        var entryWildcards: [String] = []
         for se in resources("ServiceEntry", in: cluster) {
-            entryHosts += (se.spec?["hosts"]?.items ?? []).compactMap { $0.text?.lowercased() }
+            for item in se.spec?["hosts"]?.items ?? [] {
+                guard let host = item.text?.lowercased() else { continue }
+                if host.hasPrefix("*") { entryWildcards.append(host) } else { entryNames.insert(host) }
+            }
         }
         var out: [RoutedServiceHost] = []
         func consider(_ r: Resource, _ node: YAMLNode, _ path: String) {
             guard let text = node.text, let svc = Self.serviceName(text, namespace: r.namespace, domain: f.domain) else { return }
             let h = text.lowercased()
             guard !IstioHost.isUnder(h, suffix: suffix), !IPAddress.looksLikeAddress(h) else { return }
-            let qualified = "\(svc.name).\(svc.namespace).svc.\(f.domain)"
-            if entryHosts.contains(where: { $0 == h || IstioHost.matches(pattern: $0, host: qualified) }) { return }
+            if !entryNames.isEmpty || !entryWildcards.isEmpty {
+                let qualified = "\(svc.name).\(svc.namespace).svc.\(f.domain)"
+                if entryNames.contains(h) || entryNames.contains(qualified.lowercased())
+                    || entryWildcards.contains(where: { IstioHost.matches(pattern: $0, host: qualified) }) { return }
+            }
             out.append(RoutedServiceHost(resource: r, host: Located(text, node), fieldPath: path,
                                          serviceName: svc.name, serviceNamespace: svc.namespace))
         }
@@ -52,6 +61,13 @@ extension MeshGraph {
     /// The Service (name, namespace) a host names as a DNS name seen from `namespace`: a short
     /// name, `name.ns`, `name.ns.svc` or `name.ns.svc.<domain>`; nil for anything else.
     static func serviceName(_ host: String, namespace: String, domain: String) -> (name: String, namespace: String)? {
+        // Byte-level for ASCII names (every routed host and DestinationRule host comes here).
+        switch ASCIIName.serviceLabels(host, domain: domain) {
+        case .notService?: return nil
+        case .short(let name)?: return (name, namespace)
+        case .qualified(let name, let ns)?: return (name, ns)
+        case nil: break
+        }
         var h = host.lowercased()
         while h.hasSuffix(".") { h.removeLast() }
         guard !h.isEmpty, !h.contains("*") else { return nil }

@@ -58,6 +58,9 @@ public struct ServiceDefinition: Sendable {
     /// `spec.ports`, in order, and the `ports` node.
     public let ports: [ServicePortFact]
     public let portsNode: YAMLNode?
+    /// The workloads of its own cluster and namespace that the selector selects (computed once
+    /// when the index is built; `ServiceInstanceIndex.selected(by:)`).
+    public internal(set) var selectedWorkloads: [WorkloadLabels] = []
 
     init(_ r: Resource) {
         resource = r
@@ -186,7 +189,12 @@ public final class ServiceInstanceIndex: Sendable {
                                                                        sidecar: sidecar, sidecarNode: decider, sidecarReason: reason))
                 }
             }
-            return (defs, wl)
+            // Each definition's selected workloads, once (MC503 and MC802 both ask for them).
+            var selectedDefs = defs
+            for i in selectedDefs.indices where !selectedDefs[i].selector.isEmpty {
+                selectedDefs[i].selectedWorkloads = (wl[selectedDefs[i].resource.namespace] ?? []).filter { $0.isSelected(by: selectedDefs[i].selector) }
+            }
+            return (selectedDefs, wl)
         }
         var by: [String: [ServiceDefinition]] = [:]
         for (defs, _) in perCluster {
@@ -202,6 +210,7 @@ public final class ServiceInstanceIndex: Sendable {
     public func selected(by definition: ServiceDefinition, in cluster: Int? = nil) -> [WorkloadLabels] {
         let c = cluster ?? definition.cluster
         guard c < workloads.count, !definition.selector.isEmpty else { return [] }
+        if c == definition.cluster { return definition.selectedWorkloads }
         return (workloads[c][definition.resource.namespace] ?? []).filter { $0.isSelected(by: definition.selector) }
     }
 }
