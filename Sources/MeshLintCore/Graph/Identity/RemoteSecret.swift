@@ -84,22 +84,28 @@ public struct RemoteSecret: Sendable {
             guard let map = r.root[field], map.isMapping else { continue }
             for (k, v) in map.pairs {
                 guard let key = k.text, seenKeys.insert(key).inserted else { continue }
-                var text: String?
                 var problem: String?
+                var embedded: EmbeddedYAML?
                 if field == "data" {
                     if let s = v.text {
                         if let decoded = Base64.decode(s) {
-                            if let t = String(validating: decoded, as: UTF8.self) { text = t } else { problem = "the base64 value does not decode to UTF-8 text" }
+                            if let t = String(validating: decoded, as: UTF8.self) {
+                                if byDeclaration || Kubeconfig.mayBeKubeconfig(t) {
+                                    embedded = EmbeddedYAML(text: t, host: v, key: k, mapPositions: false)
+                                }
+                            } else {
+                                problem = "the base64 value does not decode to UTF-8 text"
+                            }
                         } else {
                             problem = "the value is not valid base64"
                         }
                     }
-                } else {
-                    text = v.text
+                } else if v.isScalar && v.resolvedType != .null && (byDeclaration || v.text.map(Kubeconfig.mayBeKubeconfig) == true) {
+                    // The value's own text, parsed where it lies (no copy of the kubeconfig).
+                    embedded = EmbeddedYAML(scalarOf: v, key: k)
                 }
                 var kubeconfig: Kubeconfig?
-                if let text, byDeclaration || Kubeconfig.mayBeKubeconfig(text) {
-                    let embedded = EmbeddedYAML(text: text, host: v, key: k, mapPositions: field == "stringData")
+                if let embedded {
                     kubeconfig = Kubeconfig.read(embedded, requireShape: !byDeclaration)
                     if kubeconfig != nil && Kubeconfig.looksLikeKubeconfig(embedded.root) { evidence.insert(.kubeconfig) }
                 }
