@@ -2,14 +2,18 @@
 /// `istio-remote-secret-*`, annotated `networking.istio.io/cluster`, or holding a kubeconfig in
 /// `data`/`stringData` (the 1.1–1.7 `kubectl create secret generic <name> --from-file <kubeconfig>`
 /// shape). Every data key is a cluster ID for istiod, and its value the kubeconfig.
-public struct RemoteSecret: Sendable {
+///
+/// A class (immutable), as are its entries: the graph, its derived facts and the rules hand
+/// secrets around by the hundred thousand in a full mesh, and a reference is one retain where a
+/// copy of the struct retained every string, array and node in it.
+public final class RemoteSecret: Sendable {
     /// Why the Secret counts as a remote secret.
     public enum Evidence: String, Sendable, Hashable {
         case name, annotation, kubeconfig
     }
 
     /// One `data`/`stringData` entry: key = the cluster ID istiod registers, value = kubeconfig.
-    public struct Entry: Sendable {
+    public final class Entry: Sendable {
         /// The key, located at the key node.
         public let key: Located<String>
         /// `data` (base64) or `stringData`.
@@ -23,6 +27,14 @@ public struct RemoteSecret: Sendable {
         public let decodeProblem: String?
         /// `data.<key>` / `stringData.<key>`.
         public var fieldPath: String { "\(field).\(key.value)" }
+
+        init(key: Located<String>, field: String, value: YAMLNode, kubeconfig: Kubeconfig?, decodeProblem: String?) {
+            self.key = key
+            self.field = field
+            self.value = value
+            self.kubeconfig = kubeconfig
+            self.decodeProblem = decodeProblem
+        }
     }
 
     /// The Secret.
@@ -35,6 +47,15 @@ public struct RemoteSecret: Sendable {
     public let annotation: Located<String>?
     /// The `<name>` of `istio-remote-secret-<name>`, located at `metadata.name`.
     public let nameSuffix: Located<String>?
+
+    init(resource: Resource, evidence: Set<Evidence>, entries: [Entry], annotation: Located<String>?,
+         nameSuffix: Located<String>?) {
+        self.resource = resource
+        self.evidence = evidence
+        self.entries = entries
+        self.annotation = annotation
+        self.nameSuffix = nameSuffix
+    }
 
     /// The cluster holding the Secret (where istiod would read it).
     public var holder: Int { resource.clusterIndex }
