@@ -51,8 +51,7 @@ extension Kubeconfig {
             }
             let caData = cluster["certificate-authority-data"].flatMap { n in n.text.map { (n, $0) } }
             if let sn = cluster["server"], let server = sn.text, !Placeholder.isTemplate(server) {
-                let lower = server.lowercased()
-                if lower.hasPrefix("http://") {
+                if Self.hasPlainHTTPScheme(server) {
                     out.append((.plainHTTP, embedded.locate(sn), "\(base).server"))
                 } else if let path = Self.urlPath(server), let (_, text) = caData, !text.isEmpty {
                     out.append((.proxiedServerWithClusterCA(path: path), embedded.locate(sn), "\(base).server"))
@@ -65,8 +64,45 @@ extension Kubeconfig {
         return out
     }
 
+    /// True when `server` starts with `http://` in any case (no non-ASCII character lower-cases
+    /// to one of those, so the first seven bytes decide; no lower-cased copy per kubeconfig).
+    static func hasPlainHTTPScheme(_ server: String) -> Bool {
+        let scheme = "http://".utf8
+        let u = server.utf8
+        guard u.count >= scheme.count else { return false }
+        // A combining mark right after the scheme would join the final `/` (character compare).
+        if u.count > scheme.count, u[u.index(u.startIndex, offsetBy: scheme.count)] >= 0x80 {
+            return server.lowercased().hasPrefix("http://")
+        }
+        return zip(u, scheme).allSatisfy { c, s in
+            (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c + 32 : c) == s
+        }
+    }
+
     /// The path of an `https://host[:port]/path` URL when it is more than `/`.
     static func urlPath(_ server: String) -> String? {
+        var copy = server
+        if let ascii = copy.withUTF8({ urlPathASCII($0) }) { return ascii }
+        return urlPathCharacterwise(server)
+    }
+
+    /// `urlPath` on the bytes of an ASCII server (one byte per character, so byte search finds
+    /// what character search finds); nil for any other text. Runs for every kubeconfig.
+    private static func urlPathASCII(_ b: UnsafeBufferPointer<UInt8>) -> String?? {
+        for c in b where c >= 0x80 { return nil }
+        var i = 0, start = -1
+        while i + 3 <= b.count {
+            if b[i] == UInt8(ascii: ":") && b[i + 1] == UInt8(ascii: "/") && b[i + 2] == UInt8(ascii: "/") { start = i + 3; break }
+            i += 1
+        }
+        guard start >= 0, let slash = (start..<b.count).first(where: { b[$0] == UInt8(ascii: "/") }) else { return .some(nil) }
+        let end = (slash..<b.count).first(where: { b[$0] == UInt8(ascii: "?") || b[$0] == UInt8(ascii: "#") }) ?? b.count
+        if (slash..<end).allSatisfy({ b[$0] == UInt8(ascii: "/") }) { return .some(nil) }
+        return .some(String(decoding: UnsafeBufferPointer(rebasing: b[slash..<end]), as: UTF8.self))
+    }
+
+    /// `urlPath` on characters.
+    private static func urlPathCharacterwise(_ server: String) -> String? {
         guard let scheme = server.range(of: "://") else { return nil }
         let rest = server[scheme.upperBound...]
         guard let slash = rest.firstIndex(of: "/") else { return nil }
