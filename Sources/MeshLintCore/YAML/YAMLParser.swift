@@ -23,28 +23,34 @@ public enum YAMLParser {
     /// Parses `bytes` as a YAML stream. Never throws: problems become `diagnostics`, and every
     /// document that completed before a syntax error is kept.
     public static func parse(bytes: [UInt8], path: String, limits: YAMLLimits = YAMLLimits()) -> YAMLFile {
-        if bytes.count > limits.maxFileBytes {
+        bytes.withUnsafeBufferPointer { parse(buffer: $0, path: path, limits: limits) }
+    }
+
+    /// `parse(bytes:path:limits:)` on bytes the caller holds (e.g. a scalar's text in another
+    /// file's arena, so embedded YAML is parsed without copying it out first). With `shift`,
+    /// every position (nodes, documents, diagnostics) is moved down by `lines` and right by
+    /// `columns` as the tree is finished, in the tree's own buffers (no shifted copy).
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, path: String, limits: YAMLLimits = YAMLLimits(),
+                      shift: (lines: Int, columns: Int)? = nil) -> YAMLFile {
+        if buffer.count > limits.maxFileBytes {
             let d = YAMLDiagnostic(kind: .tooLarge,
-                                   message: "file is \(bytes.count) bytes, over the \(limits.maxFileBytes)-byte limit; it was not parsed",
+                                   message: "file is \(buffer.count) bytes, over the \(limits.maxFileBytes)-byte limit; it was not parsed",
                                    position: SourcePosition(line: 1, column: 1), related: nil, nodeIndex: nil)
-            return YAMLFile(path: path, byteCount: bytes.count, diagnostics: [d])
+            return YAMLFile(path: path, byteCount: buffer.count, diagnostics: [d]).shiftingPositions(shift)
         }
-        if let d = encodingCheck(bytes) ?? binaryCheck(bytes) {
-            return YAMLFile(path: path, byteCount: bytes.count, diagnostics: [d])
+        if let d = encodingCheck(buffer) ?? binaryCheck(buffer) {
+            return YAMLFile(path: path, byteCount: buffer.count, diagnostics: [d]).shiftingPositions(shift)
         }
-        var builder = TreeBuilder(limits: limits, estimatedBytes: bytes.count)
-        if !bytes.isEmpty {
-            bytes.withUnsafeBufferPointer { buf in
-                builder.run(buf)
-            }
-        }
-        return builder.finish(path: path, byteCount: bytes.count)
+        var builder = TreeBuilder(limits: limits, estimatedBytes: buffer.count)
+        if !buffer.isEmpty { builder.run(buffer) }
+        if let shift { builder.shift(lines: shift.lines, columns: shift.columns) }
+        return builder.finish(path: path, byteCount: buffer.count)
     }
 
     /// Encodings libyaml cannot read, told by the first bytes as the YAML spec (5.2) does: UTF-32
     /// with or without a byte order mark, and UTF-16 without one (libyaml reads UTF-16 only after
     /// a BOM). Reported as that encoding, not as binary content.
-    static func encodingCheck(_ bytes: [UInt8]) -> YAMLDiagnostic? {
+    static func encodingCheck(_ bytes: UnsafeBufferPointer<UInt8>) -> YAMLDiagnostic? {
         guard bytes.count >= 2 else { return nil }
         let b0 = bytes[0], b1 = bytes[1]
         let b2: UInt8? = bytes.count > 2 ? bytes[2] : nil, b3: UInt8? = bytes.count > 3 ? bytes[3] : nil
@@ -89,19 +95,17 @@ public enum YAMLParser {
     }
 
     /// A NUL byte outside a UTF-16/32 stream means this is not a text file.
-    static func binaryCheck(_ bytes: [UInt8]) -> YAMLDiagnostic? {
-        if bytes.count >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)) {
+    static func binaryCheck(_ buf: UnsafeBufferPointer<UInt8>) -> YAMLDiagnostic? {
+        if buf.count >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE) || (buf[0] == 0xFE && buf[1] == 0xFF)) {
             return nil
         }
-        return bytes.withUnsafeBufferPointer { buf -> YAMLDiagnostic? in
-            guard let base = buf.baseAddress, buf.count > 0,
-                  let hit = memchr(base, 0, buf.count) else { return nil }
-            let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-            let pos = position(ofByte: offset, in: buf)
-            return YAMLDiagnostic(kind: .binary,
-                                  message: "binary content (NUL byte at offset \(offset)); not a YAML or JSON text file",
-                                  position: pos, related: nil, nodeIndex: nil)
-        }
+        guard let base = buf.baseAddress, buf.count > 0,
+              let hit = memchr(base, 0, buf.count) else { return nil }
+        let offset = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        let pos = position(ofByte: offset, in: buf)
+        return YAMLDiagnostic(kind: .binary,
+                              message: "binary content (NUL byte at offset \(offset)); not a YAML or JSON text file",
+                              position: pos, related: nil, nodeIndex: nil)
     }
 
     static func position(ofByte offset: Int, in buf: UnsafeBufferPointer<UInt8>) -> SourcePosition {
@@ -175,6 +179,19 @@ private struct TreeBuilder {
         scratch = RawBuffer(capacity: 256)
         stack = RawBuffer(capacity: 64)
         sizes = RawBuffer(capacity: 0)
+    }
+
+    /// Moves every position built so far down by `lines` and right by `columns`, in place.
+    mutating func shift(lines: Int, columns: Int) {
+        let dl = UInt32(max(0, lines)), dc = UInt32(max(0, columns))
+        for i in 0..<nodes.count {
+            var n = nodes[i]
+            n.line += dl
+            n.column += dc
+            nodes[i] = n
+        }
+        documents = documents.map { YAMLDocumentInfo(root: $0.root, position: $0.position.shifted(lines, columns)) }
+        diagnostics = diagnostics.map { $0.shifted(lines, columns) }
     }
 
     /// Hands the tree to a `YAMLFile` and frees the working buffers; the builder is spent.

@@ -29,16 +29,16 @@ extension YAMLFile {
     /// `lines` and right by `columns`: for text embedded in a scalar of another file.
     func shifted(lines: Int, columns: Int) -> YAMLFile {
         let dl = UInt32(max(0, lines)), dc = UInt32(max(0, columns))
-        func move(_ p: SourcePosition) -> SourcePosition { SourcePosition(line: p.line + lines, column: p.column + columns) }
-        let docs = documents.map { YAMLDocumentInfo(root: $0.root, position: move($0.position)) }
-        let diags = diagnostics.map {
-            YAMLDiagnostic(kind: $0.kind, message: $0.message, position: move($0.position),
-                           related: $0.related.map(move), nodeIndex: $0.nodeIndex)
-        }
-        return repositioned(documents: docs, diagnostics: diags) { n in
+        let docs = documents.map { YAMLDocumentInfo(root: $0.root, position: $0.position.shifted(lines, columns)) }
+        return repositioned(documents: docs, diagnostics: diagnostics.map { $0.shifted(lines, columns) }) { n in
             n.line += dl
             n.column += dc
         }
+    }
+
+    /// `shifted(lines:columns:)` when `shift` is given, else the file itself.
+    func shiftingPositions(_ shift: (lines: Int, columns: Int)?) -> YAMLFile {
+        shift.map { shifted(lines: $0.lines, columns: $0.columns) } ?? self
     }
 
     /// A copy of this file in which every node reports `position` in the file `path`.
@@ -52,6 +52,21 @@ extension YAMLFile {
             n.line = line
             n.column = column
         }
+    }
+}
+
+extension SourcePosition {
+    /// The position moved down by `lines` and right by `columns`.
+    func shifted(_ lines: Int, _ columns: Int) -> SourcePosition {
+        SourcePosition(line: line + lines, column: column + columns)
+    }
+}
+
+extension YAMLDiagnostic {
+    /// The diagnostic with its positions moved down by `lines` and right by `columns`.
+    func shifted(_ lines: Int, _ columns: Int) -> YAMLDiagnostic {
+        YAMLDiagnostic(kind: kind, message: message, position: position.shifted(lines, columns),
+                       related: related.map { $0.shifted(lines, columns) }, nodeIndex: nodeIndex)
     }
 }
 
@@ -103,7 +118,9 @@ public struct ScalarTextLayout: Sendable {
     /// and `parentKey` the key of the mapping that holds `key` (e.g. `data`), to learn the step.
     public init(host: YAMLNode, key: YAMLNode?, parentKey: YAMLNode? = nil) {
         self.host = host
-        let text = host.scalar ?? ""
+        // The text is only looked at for single-line styles (a literal block is the common,
+        // large case: a kubeconfig in a remote secret).
+        var text: String { host.scalar ?? "" }
         switch host.style {
         case .literal:
             var step = 2

@@ -12,8 +12,9 @@ public enum ClusterResolution: String, Sendable, Hashable {
     case registryAlias
 }
 
-/// A place where one cluster names a cluster by its cluster ID.
-public struct ClusterReference: Sendable {
+/// A place where one cluster names a cluster by its cluster ID. A class (immutable): every
+/// remote secret has several, and the graph's indexes and the rules pass them around.
+public final class ClusterReference: Sendable {
     /// What kind of place it is.
     public enum Kind: String, Sendable, Hashable {
         /// A remote secret's data/stringData key (the ID istiod registers the cluster under).
@@ -48,6 +49,20 @@ public struct ClusterReference: Sendable {
     public let secret: Int?
     /// For `fromRegistry`: the network the registry is put on.
     public let network: Located<String>?
+
+    init(kind: Kind, name: Located<String>, holder: Int, resource: Resource?, fieldPath: String, target: Int?,
+         resolution: ClusterResolution?, ambiguous: Bool, secret: Int?, network: Located<String>?) {
+        self.kind = kind
+        self.name = name
+        self.holder = holder
+        self.resource = resource
+        self.fieldPath = fieldPath
+        self.target = target
+        self.resolution = resolution
+        self.ambiguous = ambiguous
+        self.secret = secret
+        self.network = network
+    }
 
     /// True for the references istiod acts on (secret keys, fromRegistry, controlPlaneClusters);
     /// the secret name and annotation are informational (written by istioctl, read by nobody).

@@ -2,14 +2,18 @@
 /// `istio-remote-secret-*`, annotated `networking.istio.io/cluster`, or holding a kubeconfig in
 /// `data`/`stringData` (the 1.1–1.7 `kubectl create secret generic <name> --from-file <kubeconfig>`
 /// shape). Every data key is a cluster ID for istiod, and its value the kubeconfig.
-public struct RemoteSecret: Sendable {
+///
+/// A class (immutable), as are its entries: the graph, its derived facts and the rules hand
+/// secrets around by the hundred thousand in a full mesh, and a reference is one retain where a
+/// copy of the struct retained every string, array and node in it.
+public final class RemoteSecret: Sendable {
     /// Why the Secret counts as a remote secret.
     public enum Evidence: String, Sendable, Hashable {
         case name, annotation, kubeconfig
     }
 
     /// One `data`/`stringData` entry: key = the cluster ID istiod registers, value = kubeconfig.
-    public struct Entry: Sendable {
+    public final class Entry: Sendable {
         /// The key, located at the key node.
         public let key: Located<String>
         /// `data` (base64) or `stringData`.
@@ -23,6 +27,14 @@ public struct RemoteSecret: Sendable {
         public let decodeProblem: String?
         /// `data.<key>` / `stringData.<key>`.
         public var fieldPath: String { "\(field).\(key.value)" }
+
+        init(key: Located<String>, field: String, value: YAMLNode, kubeconfig: Kubeconfig?, decodeProblem: String?) {
+            self.key = key
+            self.field = field
+            self.value = value
+            self.kubeconfig = kubeconfig
+            self.decodeProblem = decodeProblem
+        }
     }
 
     /// The Secret.
@@ -35,6 +47,15 @@ public struct RemoteSecret: Sendable {
     public let annotation: Located<String>?
     /// The `<name>` of `istio-remote-secret-<name>`, located at `metadata.name`.
     public let nameSuffix: Located<String>?
+
+    init(resource: Resource, evidence: Set<Evidence>, entries: [Entry], annotation: Located<String>?,
+         nameSuffix: Located<String>?) {
+        self.resource = resource
+        self.evidence = evidence
+        self.entries = entries
+        self.annotation = annotation
+        self.nameSuffix = nameSuffix
+    }
 
     /// The cluster holding the Secret (where istiod would read it).
     public var holder: Int { resource.clusterIndex }
@@ -84,22 +105,28 @@ public struct RemoteSecret: Sendable {
             guard let map = r.root[field], map.isMapping else { continue }
             for (k, v) in map.pairs {
                 guard let key = k.text, seenKeys.insert(key).inserted else { continue }
-                var text: String?
                 var problem: String?
+                var embedded: EmbeddedYAML?
                 if field == "data" {
                     if let s = v.text {
                         if let decoded = Base64.decode(s) {
-                            if let t = String(validating: decoded, as: UTF8.self) { text = t } else { problem = "the base64 value does not decode to UTF-8 text" }
+                            if let t = String(validating: decoded, as: UTF8.self) {
+                                if byDeclaration || Kubeconfig.mayBeKubeconfig(t) {
+                                    embedded = EmbeddedYAML(text: t, host: v, key: k, mapPositions: false)
+                                }
+                            } else {
+                                problem = "the base64 value does not decode to UTF-8 text"
+                            }
                         } else {
                             problem = "the value is not valid base64"
                         }
                     }
-                } else {
-                    text = v.text
+                } else if v.isScalar && v.resolvedType != .null && (byDeclaration || v.text.map(Kubeconfig.mayBeKubeconfig) == true) {
+                    // The value's own text, parsed where it lies (no copy of the kubeconfig).
+                    embedded = EmbeddedYAML(scalarOf: v, key: k)
                 }
                 var kubeconfig: Kubeconfig?
-                if let text, byDeclaration || Kubeconfig.mayBeKubeconfig(text) {
-                    let embedded = EmbeddedYAML(text: text, host: v, key: k, mapPositions: field == "stringData")
+                if let embedded {
                     kubeconfig = Kubeconfig.read(embedded, requireShape: !byDeclaration)
                     if kubeconfig != nil && Kubeconfig.looksLikeKubeconfig(embedded.root) { evidence.insert(.kubeconfig) }
                 }

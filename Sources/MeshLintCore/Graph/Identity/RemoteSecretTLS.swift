@@ -51,8 +51,7 @@ extension Kubeconfig {
             }
             let caData = cluster["certificate-authority-data"].flatMap { n in n.text.map { (n, $0) } }
             if let sn = cluster["server"], let server = sn.text, !Placeholder.isTemplate(server) {
-                let lower = server.lowercased()
-                if lower.hasPrefix("http://") {
+                if Self.hasPlainHTTPScheme(server) {
                     out.append((.plainHTTP, embedded.locate(sn), "\(base).server"))
                 } else if let path = Self.urlPath(server), let (_, text) = caData, !text.isEmpty {
                     out.append((.proxiedServerWithClusterCA(path: path), embedded.locate(sn), "\(base).server"))
@@ -63,6 +62,21 @@ extension Kubeconfig {
             }
         }
         return out
+    }
+
+    /// True when `server` starts with `http://` in any case (no non-ASCII character lower-cases
+    /// to one of those, so the first seven bytes decide; no lower-cased copy per kubeconfig).
+    static func hasPlainHTTPScheme(_ server: String) -> Bool {
+        let scheme = "http://".utf8
+        let u = server.utf8
+        guard u.count >= scheme.count else { return false }
+        // A combining mark right after the scheme would join the final `/` (character compare).
+        if u.count > scheme.count, u[u.index(u.startIndex, offsetBy: scheme.count)] >= 0x80 {
+            return server.lowercased().hasPrefix("http://")
+        }
+        return zip(u, scheme).allSatisfy { c, s in
+            (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c + 32 : c) == s
+        }
     }
 
     /// The path of an `https://host[:port]/path` URL when it is more than `/`.

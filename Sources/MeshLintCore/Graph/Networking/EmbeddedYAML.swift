@@ -52,8 +52,39 @@ public struct EmbeddedYAML: Sendable {
 
     /// Parses the text of `host` (a scalar), given the key that owns it (nil for sequence items).
     public init?(host: YAMLNode, key: YAMLNode?) {
-        guard host.isScalar, let text = host.scalar, !text.isEmpty else { return nil }
-        self.init(text: text, host: host, key: key)
+        guard host.isScalar, host.raw.count > 0 else { return nil }
+        self.init(scalarOf: host, key: key)
+    }
+
+    /// Parses the text of scalar `host` where it lies in its file's arena, as
+    /// `init(text: host.scalar!, host:key:mapPositions:limits:)` would, without copying the text
+    /// out and without a shifted copy of the parse: a literal block is parsed with its positions
+    /// moved into the outer file as the tree is finished (every remote secret's kubeconfig
+    /// comes through here).
+    init(scalarOf host: YAMLNode, key: YAMLNode?, mapPositions: Bool = true, limits: YAMLLimits = YAMLLimits()) {
+        let exact = mapPositions && host.isScalar && host.style == .literal
+        var shift: (lines: Int, columns: Int)?
+        if exact {
+            let origin = ScalarTextLayout(host: host, key: key).position(line: 0, column: 0)
+            shift = (origin.line - 1, max(0, origin.column - 1))
+        }
+        let r = host.raw
+        let parsed = host.file.arena.withUnsafeBufferPointer { buf in
+            YAMLParser.parse(buffer: UnsafeBufferPointer(rebasing: buf[Int(r.start)..<Int(r.start + r.count)]),
+                             path: host.file.path, limits: limits, shift: shift)
+        }
+        if exact && !parsed.diagnostics.isEmpty {
+            // Diagnostics past the text's end are clamped before the shift: the copying path.
+            self.init(text: host.scalar ?? "", host: host, key: key, mapPositions: mapPositions, limits: limits)
+            return
+        }
+        self.init(file: parsed, host: host, exact: exact)
+    }
+
+    private init(file: YAMLFile, host: YAMLNode, exact: Bool) {
+        self.file = file
+        self.host = host
+        self.exact = exact
     }
 
     /// Parses `text` found in `host` — the host's own text, or text decoded from it (base64

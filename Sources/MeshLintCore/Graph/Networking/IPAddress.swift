@@ -47,7 +47,10 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Parses a dotted-quad IPv4 or an IPv6 address (compressed forms, embedded IPv4 tail).
     public static func parse(_ text: String) -> Result<IPAddress, IPParseError> {
         if text.isEmpty { return .failure(IPParseError("the address is empty")) }
-        if text.contains(":") { return parseV6(text) }
+        // Every kubeconfig server host of every remote secret comes through here: on ASCII text
+        // (a colon is a character of its own) the bytes answer without a Foundation search.
+        let u = text.utf8
+        if u.allSatisfy({ $0 < 0x80 }) ? u.contains(UInt8(ascii: ":")) : text.contains(":") { return parseV6(text) }
         return parseV4(text)
     }
 
