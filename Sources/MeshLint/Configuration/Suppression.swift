@@ -27,9 +27,12 @@ struct Suppression {
         ignoredPaths = (configuration?.ignorePaths ?? []).map(Glob.init)
         ignoredClusters = Set(configuration?.ignoreClusters ?? [])
         var seen = Set<YAMLNode>()
-        for r in set.resources where !r.isImplied {
-            guard let value = r.annotation(IgnoreAnnotation.key) else { continue }
-            let annotation = IgnoreAnnotation(parsing: value.value)
+        // Fields read in place (no copy of each Resource); the resource itself only when annotated.
+        let resources = set.resources
+        for i in resources.indices where !resources[i].isImplied {
+            guard let text = resources[i].root["metadata"]?["annotations"]?[IgnoreAnnotation.key]?.text else { continue }
+            let r = resources[i]
+            let annotation = IgnoreAnnotation(parsing: text)
             guard annotation.all || !annotation.codes.isEmpty else { continue }
             let cluster = r.isShared ? nil : set.clusters[r.clusterIndex].name
             let (start, end) = Self.documentRange(of: r.root)

@@ -40,6 +40,8 @@ public final class MeshGraph: Sendable {
     public let ambient: AmbientIndex
     /// Every Service by namespace/name with its definition per cluster, and workload labels.
     public let serviceInstances: ServiceInstanceIndex
+    /// Per cluster: the Service hosts its routing names (`routedServiceHosts(in:)`).
+    let routedHosts: [[RoutedServiceHost]]
 
     public init(set: ConfigSet) {
         self.set = set
@@ -89,6 +91,9 @@ public final class MeshGraph: Sendable {
         self.ambient = ambient
         self.controlPlane = controlPlane
         self.policy = policy
+        self.routedHosts = concurrentMap(count: set.clusters.count) { c in
+            Self.readRoutedServiceHosts(facts: facts[c], suffix: traffic.globalSuffixes[c]) { kind in (byKind[c][kind] ?? []).map { set.resources[$0] } }
+        }
     }
 
     /// Resources of `kind` in one cluster.

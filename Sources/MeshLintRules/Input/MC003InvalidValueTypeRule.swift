@@ -10,13 +10,20 @@ struct InvalidValueTypeRule: Rule {
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []
         var seen = Set<YAMLNode>()
-        // A shared file's document appears once per cluster: checked once (only those need the set).
-        for r in context.set.resources where !r.isShared || seen.insert(r.root).inserted {
-            let cluster = r.isShared ? nil : r.clusterIndex
+        // Fields read in place: the Resource itself is copied only for a finding (the loop runs
+        // for every resource of the set, and nearly all of them have none).
+        let resources = context.set.resources
+        for ri in resources.indices {
+            let root = resources[ri].root
+            let shared = resources[ri].isShared
+            // A shared file's document appears once per cluster: checked once (only those need the set).
+            if shared && !seen.insert(root).inserted { continue }
+            let kind = resources[ri].identity.kind
             func report(_ node: YAMLNode, _ message: String, _ path: String) {
-                out.append(context.finding(message, at: node, cluster: cluster, resource: r, fieldPath: path))
+                let r = resources[ri]
+                out.append(context.finding(message, at: node, cluster: shared ? nil : r.clusterIndex, resource: r, fieldPath: path))
             }
-            if let meta = r.metadata {
+            if let meta = root["metadata"] {
                 for field in Self.nameFields {
                     if let n = meta[field], !isString(n) {
                         report(n, "metadata.\(field) is \(describe(n)), but the API server only accepts a string here and rejects the whole object. Quote the value.", "metadata.\(field)")
@@ -27,33 +34,33 @@ struct InvalidValueTypeRule: Rule {
                     for (k, v) in map.pairs where !isString(v) && !v.isNull {
                         let key = k.scalar ?? "?"
                         let noun = field == "labels" ? "label" : "annotation"
-                        report(v, "\(noun) \(key) has \(describe(v)), but \(noun) values must be strings: the API server rejects the \(r.kind), so nothing that depends on this \(noun) (such as istiod's `istio/multiCluster` selector) ever sees it. Quote it: \(quoted(v)).",
+                        report(v, "\(noun) \(key) has \(describe(v)), but \(noun) values must be strings: the API server rejects the \(kind), so nothing that depends on this \(noun) (such as istiod's `istio/multiCluster` selector) ever sees it. Quote it: \(quoted(v)).",
                                "metadata.\(field).\(key)")
                     }
                 }
             }
-            if r.kind == "Secret" || r.kind == "ConfigMap" {
+            if kind == "Secret" || kind == "ConfigMap" {
                 for field in Self.dataFields {
-                    guard let map = r.root[field], map.isMapping else { continue }
+                    guard let map = root[field], map.isMapping else { continue }
                     for (k, v) in map.pairs where !isString(v) && !v.isNull {
                         // A Secret's values are never quoted back (SPEC 7), only their type.
-                        let what = r.kind == "Secret" ? describe(v, reveal: false) : describe(v)
-                        report(v, "\(field).\(k.scalar ?? "?") in \(r.kind) \(r.name) has \(what); \(r.kind) data values must be strings, so the API server rejects the object. Quote it or use a block scalar (|).",
+                        let what = kind == "Secret" ? describe(v, reveal: false) : describe(v)
+                        report(v, "\(field).\(k.scalar ?? "?") in \(kind) \(resources[ri].name) has \(what); \(kind) data values must be strings, so the API server rejects the object. Quote it or use a block scalar (|).",
                                "\(field).\(k.scalar ?? "?")")
                     }
                 }
             }
-            if r.kind == "Service", let ports = r.spec?["ports"], ports.isSequence {
+            if kind == "Service", let ports = root["spec"]?["ports"], ports.isSequence {
                 for (i, p) in ports.items.enumerated() {
                     for field in Self.portFields {
                         if let v = p[field], v.isScalar, v.int == nil, !v.isNull {
-                            report(v, "Service \(r.name) spec.ports[\(i)].\(field) is \(describe(v)); it must be an integer, so the API server rejects the Service. Write it without quotes.",
+                            report(v, "Service \(resources[ri].name) spec.ports[\(i)].\(field) is \(describe(v)); it must be an integer, so the API server rejects the Service. Write it without quotes.",
                                    "spec.ports[\(i)].\(field)")
                         }
                     }
                 }
             }
-            if let (podSpec, prefix) = podSpec(r) {
+            if let (podSpec, prefix) = podSpec(kind, root) {
                 for listName in Self.containerLists {
                     guard let list = podSpec[listName], list.isSequence else { continue }
                     for (ci, c) in list.items.enumerated() {
@@ -62,7 +69,7 @@ struct InvalidValueTypeRule: Rule {
                                 if let v = e["value"], !isString(v), !v.isNull {
                                     let name = e["name"]?.text ?? "?"
                                     let reveal = !Self.looksSecret(name)
-                                    report(v, "environment variable \(name) has \(describe(v, reveal: reveal)); env values must be strings, so the API server rejects the \(r.kind). Quote it\(reveal ? ": \(quoted(v))" : "").",
+                                    report(v, "environment variable \(name) has \(describe(v, reveal: reveal)); env values must be strings, so the API server rejects the \(kind). Quote it\(reveal ? ": \(quoted(v))" : "").",
                                            "\(prefix).\(listName)[\(ci)].env[\(ei)].value")
                                 }
                             }
@@ -70,7 +77,7 @@ struct InvalidValueTypeRule: Rule {
                         if let ports = c["ports"], ports.isSequence {
                             for (pi, p) in ports.items.enumerated() {
                                 if let v = p["containerPort"], v.isScalar, v.int == nil, !v.isNull {
-                                    report(v, "containerPort is \(describe(v)); it must be an integer, so the API server rejects the \(r.kind).",
+                                    report(v, "containerPort is \(describe(v)); it must be an integer, so the API server rejects the \(kind).",
                                            "\(prefix).\(listName)[\(ci)].ports[\(pi)].containerPort")
                                 }
                             }
@@ -82,10 +89,10 @@ struct InvalidValueTypeRule: Rule {
         return out
     }
 
-    private func podSpec(_ r: Resource) -> (YAMLNode, String)? {
-        if r.kind == "Pod", let s = r.spec { return (s, "spec") }
-        if Self.podTemplateKinds.contains(r.kind), let s = r.spec?.at("template", "spec") { return (s, "spec.template.spec") }
-        if r.kind == "CronJob", let s = r.spec?.at("jobTemplate", "spec", "template", "spec") {
+    private func podSpec(_ kind: String, _ root: YAMLNode) -> (YAMLNode, String)? {
+        if kind == "Pod", let s = root["spec"] { return (s, "spec") }
+        if Self.podTemplateKinds.contains(kind), let s = root["spec"]?.at("template", "spec") { return (s, "spec.template.spec") }
+        if kind == "CronJob", let s = root["spec"]?.at("jobTemplate", "spec", "template", "spec") {
             return (s, "spec.jobTemplate.spec.template.spec")
         }
         return nil

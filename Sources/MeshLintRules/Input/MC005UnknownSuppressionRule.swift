@@ -10,9 +10,15 @@ struct UnknownSuppressionRule: Rule {
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []
         var seen = Set<YAMLNode>()
-        // A shared file's document appears once per cluster: checked once (only those need the set).
-        for r in context.set.resources where !r.isImplied && (!r.isShared || seen.insert(r.root).inserted) {
-            guard let value = r.annotation(IgnoreAnnotation.key) else { continue }
+        // Fields read in place (no copy of each Resource); the resource itself only when annotated.
+        let resources = context.set.resources
+        for i in resources.indices where !resources[i].isImplied {
+            let root = resources[i].root
+            guard let node = root["metadata"]?["annotations"]?[IgnoreAnnotation.key], let text = node.text else { continue }
+            // A shared file's document appears once per cluster: checked once.
+            if resources[i].isShared && !seen.insert(root).inserted { continue }
+            let r = resources[i]
+            let value = Located(text, node)
             let cluster = r.isShared ? nil : r.clusterIndex
             let fieldPath = "metadata.annotations.\(IgnoreAnnotation.key)"
             let annotation = IgnoreAnnotation(parsing: value.value)

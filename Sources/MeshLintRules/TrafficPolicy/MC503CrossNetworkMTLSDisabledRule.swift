@@ -40,7 +40,7 @@ struct CrossNetworkMTLSDisabledRule: Rule {
             var servers: [(def: Int, pods: [WorkloadLabels])] = []
             var serverByNet: [String: Int] = [:]
             for di in defs {
-                let pods = index.selected(by: all[di]).filter { !Self.isProxy($0) }
+                let pods = index.selected(by: all[di]).filter { !$0.isProxy }
                 guard !pods.isEmpty else { continue }
                 let net = nets[all[di].cluster]
                 if serverByNet[net] == nil { serverByNet[net] = servers.count }
@@ -120,13 +120,6 @@ struct CrossNetworkMTLSDisabledRule: Rule {
             }
         }
         return out
-    }
-
-    /// Gateways and other proxies run Envoy themselves (a container named `istio-proxy`).
-    static func isProxy(_ w: WorkloadLabels) -> Bool {
-        let spec = w.resource.kind == "Pod" ? w.resource.spec : w.resource.root.at("spec", "template", "spec")
-        return (spec?["containers"]?.items ?? []).contains { c in c["name"].map { $0.scalarEquals("istio-proxy") && $0.text != nil } == true }
-            || w.labels["istio"]?.hasSuffix("gateway") == true
     }
 
     /// The PeerAuthentications of one cluster with their modes and selectors, read once per

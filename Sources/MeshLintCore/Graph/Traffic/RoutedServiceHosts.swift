@@ -20,14 +20,20 @@ extension MeshGraph {
     /// sidecar resolves them from the service registry, not DNS. Wildcards, IP addresses, hosts
     /// under the global suffix and hosts a ServiceEntry of the cluster defines are skipped, and
     /// so is any name that is not shaped like a Service name of the cluster's domain.
+    /// Read once per cluster while the graph is built (MC804, MC604 and MC705 all ask for them,
+    /// MC804 also for a remote's primary).
     public func routedServiceHosts(in cluster: Int) -> [RoutedServiceHost] {
-        let f = facts[cluster]
-        let suffix = traffic.globalSuffixes[cluster]
+        cluster < routedHosts.count ? routedHosts[cluster] : []
+    }
+
+    /// `routedServiceHosts(in:)` of one cluster, from its facts, its global suffix and its
+    /// resources by kind.
+    static func readRoutedServiceHosts(facts f: ClusterFacts, suffix: String, resources: (String) -> [Resource]) -> [RoutedServiceHost] {
         // ServiceEntry hosts: exact names in a set, wildcards (the only ones `matches` can take
         // for a name they are not equal to) in a list.
         var entryNames = Set<String>()
         var entryWildcards: [String] = []
-        for se in resources("ServiceEntry", in: cluster) {
+        for se in resources("ServiceEntry") {
             for item in se.spec?["hosts"]?.items ?? [] {
                 guard let host = item.text?.lowercased() else { continue }
                 if host.hasPrefix("*") { entryWildcards.append(host) } else { entryNames.insert(host) }
@@ -46,13 +52,13 @@ extension MeshGraph {
             out.append(RoutedServiceHost(resource: r, host: Located(text, node), fieldPath: path,
                                          serviceName: svc.name, serviceNamespace: svc.namespace))
         }
-        for vs in resources("VirtualService", in: cluster) {
+        for vs in resources("VirtualService") {
             guard let spec = vs.spec else { continue }
             let gateways = (spec["gateways"]?.items ?? []).compactMap(\.text)
             guard gateways.isEmpty || gateways.contains("mesh") else { continue }
             for (i, h) in (spec["hosts"]?.items ?? []).enumerated() { consider(vs, h, "spec.hosts[\(i)]") }
         }
-        for dr in resources("DestinationRule", in: cluster) {
+        for dr in resources("DestinationRule") {
             if let h = dr.spec?["host"] { consider(dr, h, "spec.host") }
         }
         return out

@@ -106,6 +106,9 @@ public struct WorkloadLabels: Sendable {
     public let sidecarNode: YAMLNode?
     /// What `sidecarNode` says, in words ("namespace legacy has no injection label").
     public let sidecarReason: String?
+    /// True for gateways and other proxies, which run Envoy themselves (a container named
+    /// `istio-proxy`, or an `istio: ...gateway` label); read once per workload.
+    public let isProxy: Bool
 
     /// True when `selector` (non-empty) is a subset of the labels.
     public func isSelected(by selector: [String: String]) -> Bool {
@@ -185,8 +188,11 @@ public final class ServiceInstanceIndex: Sendable {
                             reason = ns.2
                         }
                     }
+                    let podSpec = kind == "Pod" ? r.spec : r.root.at("spec", "template", "spec")
+                    let isProxy = (podSpec?["containers"]?.items ?? []).contains { c in c["name"].map { $0.scalarEquals("istio-proxy") && $0.text != nil } == true }
+                        || labels["istio"]?.hasSuffix("gateway") == true
                     wl[r.namespace, default: []].append(WorkloadLabels(resource: r, labels: labels, labelsNode: node,
-                                                                       sidecar: sidecar, sidecarNode: decider, sidecarReason: reason))
+                                                                       sidecar: sidecar, sidecarNode: decider, sidecarReason: reason, isProxy: isProxy))
                 }
             }
             // Each definition's selected workloads, once (MC503 and MC802 both ask for them).
