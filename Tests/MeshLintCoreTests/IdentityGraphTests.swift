@@ -219,6 +219,22 @@ final class IdentityGraphTests: XCTestCase {
         XCTAssertEqual(b.position, SourcePosition(line: 4, column: 3))
     }
 
+    func testPlainEmbeddedYAMLReadsItsHostsBytesAndOtherStylesKeepTheirOwn() throws {
+        // Plain scalars: the parse reads its text in the host file's arena (no second copy).
+        let src = "k: |\n  server: https://a:6443\n  n: [x, 'y']\n"
+        let host = YAMLParser.parse(bytes: Array(src.utf8), path: "f.yaml").roots[0]
+        let plain = EmbeddedYAML(scalarOf: YAMLParser.parse(bytes: Array("k: |\n  server: https://a:6443\n  n: [x, y]\n".utf8),
+                                                            path: "f.yaml").roots[0]["k"]!, key: nil)
+        XCTAssertTrue(plain.file.arenaOwner != nil)
+        XCTAssertEqual(plain.root?["server"]?.text, "https://a:6443")
+        XCTAssertEqual(plain.root?["n"]?.items.compactMap(\.text), ["x", "y"])
+        // A quoted scalar's text is not its bytes as written: the parse keeps an arena of its own.
+        let quoted = EmbeddedYAML(scalarOf: host["k"]!, key: host.keyNode("k"))
+        XCTAssertNil(quoted.file.arenaOwner)
+        XCTAssertEqual(quoted.root?["n"]?.items.compactMap(\.text), ["x", "y"])
+        XCTAssertEqual(quoted.root?["server"]?.position, SourcePosition(line: 2, column: 11))
+    }
+
     // MARK: References and edges
 
     func testReferencesResolveClusterNameFirstThenSetName() throws {

@@ -79,6 +79,13 @@ struct FrozenBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
         self.count = count
     }
 
+    /// A view of memory another buffer owns (a slice of another file's arena): the `YAMLFile`
+    /// holding it keeps that owner alive and does not free it.
+    init(borrowing base: UnsafeMutablePointer<Element>, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
     /// An empty buffer (still a real allocation, so `base` is always valid).
     init() {
         self = RawBuffer<Element>(capacity: 0).freeze()

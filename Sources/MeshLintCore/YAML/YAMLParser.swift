@@ -30,8 +30,12 @@ public enum YAMLParser {
     /// file's arena, so embedded YAML is parsed without copying it out first). With `shift`,
     /// every position (nodes, documents, diagnostics) is moved down by `lines` and right by
     /// `columns` as the tree is finished, in the tree's own buffers (no shifted copy).
+    /// `buffer` may lie in the arena of `arenaOwner` (immutable): when every scalar's text is
+    /// its own bytes of the input (plain scalars, as in every kubeconfig istioctl writes), the
+    /// tree reads its scalars there and keeps no arena of its own (one copy of each remote
+    /// secret's kubeconfig in memory, not two).
     static func parse(buffer: UnsafeBufferPointer<UInt8>, path: String, limits: YAMLLimits = YAMLLimits(),
-                      shift: (lines: Int, columns: Int)? = nil) -> YAMLFile {
+                      shift: (lines: Int, columns: Int)? = nil, arenaOwner: YAMLFile? = nil) -> YAMLFile {
         if buffer.count > limits.maxFileBytes {
             let d = YAMLDiagnostic(kind: .tooLarge,
                                    message: "file is \(buffer.count) bytes, over the \(limits.maxFileBytes)-byte limit; it was not parsed",
@@ -41,9 +45,13 @@ public enum YAMLParser {
         if let d = encodingCheck(buffer) ?? binaryCheck(buffer) {
             return YAMLFile(path: path, byteCount: buffer.count, diagnostics: [d]).shiftingPositions(shift)
         }
-        var builder = TreeBuilder(limits: limits, estimatedBytes: buffer.count)
+        var builder = TreeBuilder(limits: limits, estimatedBytes: buffer.count, tracksInputOffsets: arenaOwner != nil)
         if !buffer.isEmpty { builder.run(buffer) }
         if let shift { builder.shift(lines: shift.lines, columns: shift.columns) }
+        if let arenaOwner, let base = buffer.baseAddress, builder.scalarsAreInput {
+            return builder.finish(path: path, byteCount: buffer.count,
+                                  borrowing: (UnsafeMutablePointer(mutating: base), buffer.count, arenaOwner))
+        }
         return builder.finish(path: path, byteCount: buffer.count)
     }
 
@@ -163,13 +171,23 @@ private struct TreeBuilder {
     /// sizes are tracked from that anchor on and not at all in documents without anchors.
     var sizes: RawBuffer<UInt64>
     var sizesBase: Int32 = -1
+    /// With `tracksInputOffsets`: per node, the offset in the input where a scalar's text stands
+    /// as written; `scalarsAreInput` stays true while every scalar's decoded text is exactly
+    /// those bytes (so the input itself can serve as the arena).
+    let tracksInputOffsets: Bool
+    var inputOffsets: RawBuffer<UInt32>
+    var scalarsAreInput: Bool
+    var input = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     var docRoot: Int32 = -1
     var docStart = SourcePosition(line: 1, column: 1)
     var docRejected = false
     var aliasExpansion: UInt64 = 0
 
-    init(limits: YAMLLimits, estimatedBytes: Int) {
+    init(limits: YAMLLimits, estimatedBytes: Int, tracksInputOffsets: Bool = false) {
         self.limits = limits
+        self.tracksInputOffsets = tracksInputOffsets
+        self.scalarsAreInput = tracksInputOffsets
+        inputOffsets = RawBuffer(capacity: tracksInputOffsets ? estimatedBytes / 8 + 16 : 0)
         // Kubernetes YAML has about one node per 12 bytes; decoded UTF-8 scalar text is never
         // longer than the input. Reserving generously costs only address space: pages that are
         // never written are never faulted in, and `finish` shrinks each buffer in place.
@@ -195,10 +213,23 @@ private struct TreeBuilder {
     }
 
     /// Hands the tree to a `YAMLFile` and frees the working buffers; the builder is spent.
-    func finish(path: String, byteCount: Int) -> YAMLFile {
+    /// With `borrowing` (only when `scalarsAreInput`), scalars point into the input, which
+    /// lies in the owner's arena, and the builder's own arena is freed.
+    func finish(path: String, byteCount: Int,
+                borrowing: (base: UnsafeMutablePointer<UInt8>, count: Int, owner: YAMLFile)? = nil) -> YAMLFile {
         scratch.deallocate()
         stack.deallocate()
         sizes.deallocate()
+        defer { inputOffsets.deallocate() }
+        if let borrowing {
+            precondition(scalarsAreInput && inputOffsets.count == nodes.count)
+            for i in 0..<nodes.count where nodes[i].kind == .scalar { nodes[i].start = inputOffsets[i] }
+            arena.deallocate()
+            return YAMLFile(path: path, byteCount: byteCount, documents: documents, diagnostics: diagnostics,
+                            nodes: nodes.freeze(), children: children.freeze(),
+                            arena: FrozenBuffer(borrowing: borrowing.base, count: borrowing.count),
+                            arenaOwner: borrowing.owner, tags: tags)
+        }
         return YAMLFile(path: path, byteCount: byteCount, documents: documents, diagnostics: diagnostics,
                         nodes: nodes.freeze(), children: children.freeze(), arena: arena.freeze(), tags: tags)
     }
@@ -211,6 +242,7 @@ private struct TreeBuilder {
             return
         }
         defer { yaml_parser_delete(&parser) }
+        self.input = input
         yaml_parser_set_input_string(&parser, input.baseAddress, input.count)
         if let last = input.last, last != 10 && last != 13 {
             let end = YAMLParser.position(ofByte: input.count, in: input)
@@ -296,9 +328,10 @@ private struct TreeBuilder {
     /// Appends a node (attached to the open collection or as the document root). `anchored`
     /// starts size tracking at this node when it is the document's first anchor.
     @inline(__always)
-    mutating func addNode(_ node: RawNode, size: UInt64, anchored: Bool) -> Int32 {
+    mutating func addNode(_ node: RawNode, size: UInt64, anchored: Bool, inputOffset: UInt32 = 0) -> Int32 {
         let id = Int32(nodes.count)
         nodes.append(node)
+        if tracksInputOffsets { inputOffsets.append(inputOffset) }
         if anchored && sizesBase < 0 {
             sizesBase = id
             sizes.count = 0
@@ -363,9 +396,21 @@ private struct TreeBuilder {
             // A plain scalar written with the non-specific tag "!" is a string; libyaml reports
             // explicit tags only, so `s.tag` is nil for ordinary scalars.
             let tag = internTag(s.tag)
+            var inputOffset: UInt32 = 0
+            if scalarsAreInput {
+                // The text as written at the scalar's start (a plain scalar on one line), or
+                // the input cannot serve as the arena.
+                let at = Int(mark.index)
+                if at >= 0, at + length <= input.count, at <= Int(UInt32.max),
+                   length == 0 || memcmp(input.baseAddress! + at, s.value!, length) == 0 {
+                    inputOffset = UInt32(at)
+                } else {
+                    scalarsAreInput = false
+                }
+            }
             let id = addNode(RawNode(kind: .scalar, style: style, tag: tag, line: line, column: column,
                                      start: start, count: UInt32(truncatingIfNeeded: length)),
-                             size: 1, anchored: s.anchor != nil)
+                             size: 1, anchored: s.anchor != nil, inputOffset: inputOffset)
             recordAnchor(s.anchor, id)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMap = event.type == YAML_MAPPING_START_EVENT

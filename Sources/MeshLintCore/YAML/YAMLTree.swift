@@ -1,7 +1,8 @@
 // The compact, immutable YAML document tree that every later stage reads.
 //
 // A parsed file is one `YAMLFile`: a flat array of nodes, one array of child slots and one
-// byte arena holding every scalar's decoded text (exactly-sized buffers the file owns). Nodes are addressed by index, so building
+// byte arena holding every scalar's decoded text (exactly-sized buffers the file owns; embedded
+// YAML written as plain scalars reads its text in its host's arena instead). Nodes are addressed by index, so building
 // the tree costs a few appends per event and no per-node allocation; `YAMLNode` is a
 // (file, index) handle that decodes strings only when a rule asks for them.
 
@@ -81,10 +82,14 @@ public final class YAMLFile: Sendable {
     let nodes: FrozenBuffer<RawNode>
     let children: FrozenBuffer<Int32>
     let arena: FrozenBuffer<UInt8>
+    /// The file whose arena `arena` lies in, when it is borrowed (embedded YAML whose scalars
+    /// are the host scalar's own bytes); nil when this file owns its arena.
+    let arenaOwner: YAMLFile?
     let tags: [String]
 
     init(path: String, byteCount: Int, documents: [YAMLDocumentInfo], diagnostics: [YAMLDiagnostic],
-         nodes: FrozenBuffer<RawNode>, children: FrozenBuffer<Int32>, arena: FrozenBuffer<UInt8>, tags: [String]) {
+         nodes: FrozenBuffer<RawNode>, children: FrozenBuffer<Int32>, arena: FrozenBuffer<UInt8>,
+         arenaOwner: YAMLFile? = nil, tags: [String]) {
         self.path = path
         self.byteCount = byteCount
         self.documents = documents
@@ -92,6 +97,7 @@ public final class YAMLFile: Sendable {
         self.nodes = nodes
         self.children = children
         self.arena = arena
+        self.arenaOwner = arenaOwner
         self.tags = tags
     }
 
@@ -104,7 +110,7 @@ public final class YAMLFile: Sendable {
     deinit {
         nodes.deallocate()
         children.deallocate()
-        arena.deallocate()
+        if arenaOwner == nil { arena.deallocate() }
     }
 
     /// Total number of nodes in the file.

@@ -38,8 +38,9 @@ extension Kubeconfig {
     /// when the secret was read (no second parse). Values that are not certificates at all
     /// (placeholders such as `PLACEHOLDER_BASE64_CA`, redacted or truncated data in samples) are
     /// not judged: nothing can be said about them. `judge` gives the verdict on a
-    /// `certificate-authority-data` text (`judgeCA`, or a cache of it).
-    func tlsProblems(judge: (String, YAMLNode) -> RemoteSecretTLSProblem.Kind? = { judgeCA($0, node: $1) })
+    /// `certificate-authority-data` node, a non-null scalar (`judgeCA`, or a cache of it): its
+    /// text is only copied out when it is judged.
+    func tlsProblems(judge: (YAMLNode) -> RemoteSecretTLSProblem.Kind? = { judgeCA($0.text ?? "", node: $0) })
         -> [(kind: RemoteSecretTLSProblem.Kind, node: YAMLNode, fieldPath: String)] {
         guard syntaxError == nil, let root = embedded.root else { return [] }
         var out: [(kind: RemoteSecretTLSProblem.Kind, node: YAMLNode, fieldPath: String)] = []
@@ -49,15 +50,16 @@ extension Kubeconfig {
             if let v = cluster["insecure-skip-tls-verify"], v.bool == true || v.scalarEquals("true") {
                 out.append((.insecureSkipVerify, embedded.locate(cluster.keyNode("insecure-skip-tls-verify") ?? v), "\(base).insecure-skip-tls-verify"))
             }
-            let caData = cluster["certificate-authority-data"].flatMap { n in n.text.map { (n, $0) } }
+            // A non-null scalar, as `text` reads it (no copy of the ~1 KB value per kubeconfig).
+            let caData = cluster["certificate-authority-data"].flatMap { n in n.isScalar && n.resolvedType != .null ? n : nil }
             if let sn = cluster["server"], let server = sn.text, !Placeholder.isTemplate(server) {
                 if Self.hasPlainHTTPScheme(server) {
                     out.append((.plainHTTP, embedded.locate(sn), "\(base).server"))
-                } else if let path = Self.urlPath(server), let (_, text) = caData, !text.isEmpty {
+                } else if let path = Self.urlPath(server), let n = caData, n.raw.count > 0 {
                     out.append((.proxiedServerWithClusterCA(path: path), embedded.locate(sn), "\(base).server"))
                 }
             }
-            if let (n, text) = caData, let kind = judge(text, n) {
+            if let n = caData, let kind = judge(n) {
                 out.append((kind, embedded.locate(n), "\(base).certificate-authority-data"))
             }
         }
@@ -139,11 +141,12 @@ extension MeshGraph {
     /// secrets, C CAs).
     public func remoteSecretTLSProblems() -> [RemoteSecretTLSProblem] {
         var out: [RemoteSecretTLSProblem] = []
-        var verdicts: [String: RemoteSecretTLSProblem.Kind?] = [:]
-        func judge(_ text: String, _ node: YAMLNode) -> RemoteSecretTLSProblem.Kind? {
-            if let known = verdicts[text] { return known }
-            let verdict = Kubeconfig.judgeCA(text, node: node)
-            verdicts[text] = verdict
+        var verdicts: [ScalarBytes: RemoteSecretTLSProblem.Kind?] = [:]
+        func judge(_ node: YAMLNode) -> RemoteSecretTLSProblem.Kind? {
+            let key = ScalarBytes(node)
+            if let known = verdicts[key] { return known }
+            let verdict = Kubeconfig.judgeCA(node.text ?? "", node: node)
+            verdicts[key] = verdict
             return verdict
         }
         for s in identity.remoteSecrets {
@@ -156,5 +159,32 @@ extension MeshGraph {
             }
         }
         return out
+    }
+}
+
+/// A scalar as a dictionary key by its bytes (equal when the texts are equal), read in place in
+/// its file's arena: no String per lookup. The hash takes the length and the last 64 bytes
+/// (certificates share their first bytes, not their signatures); equality compares all bytes.
+private struct ScalarBytes: Hashable {
+    let node: YAMLNode
+
+    init(_ node: YAMLNode) { self.node = node }
+
+    private func withBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+        let r = node.raw
+        return node.file.arena.withUnsafeBufferPointer { buf in
+            body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buf)[Int(r.start)..<Int(r.start + r.count)]))
+        }
+    }
+
+    static func == (a: ScalarBytes, b: ScalarBytes) -> Bool {
+        a.withBytes { x in b.withBytes { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+    }
+
+    func hash(into h: inout Hasher) {
+        withBytes { b in
+            h.combine(b.count)
+            h.combine(bytes: UnsafeRawBufferPointer(rebasing: b[max(0, b.count - 64)...]))
+        }
     }
 }

@@ -71,7 +71,7 @@ public struct EmbeddedYAML: Sendable {
         let r = host.raw
         let parsed = host.file.arena.withUnsafeBufferPointer { buf in
             YAMLParser.parse(buffer: UnsafeBufferPointer(rebasing: buf[Int(r.start)..<Int(r.start + r.count)]),
-                             path: host.file.path, limits: limits, shift: shift)
+                             path: host.file.path, limits: limits, shift: shift, arenaOwner: host.file)
         }
         if exact && !parsed.diagnostics.isEmpty {
             // Diagnostics past the text's end are clamped before the shift: the copying path.
