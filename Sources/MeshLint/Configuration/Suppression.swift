@@ -27,11 +27,8 @@ struct Suppression {
         ignoredPaths = (configuration?.ignorePaths ?? []).map(Glob.init)
         ignoredClusters = Set(configuration?.ignoreClusters ?? [])
         var seen = Set<YAMLNode>()
-        // Fields read in place (no copy of each Resource); the resource itself only when annotated.
-        let resources = set.resources
-        for i in resources.indices where !resources[i].isImplied {
-            guard let text = resources[i].root["metadata"]?["annotations"]?[IgnoreAnnotation.key]?.text else { continue }
-            let r = resources[i]
+        for r in set.resources where !r.isImplied {
+            guard let text = r.annotationsNode?[IgnoreAnnotation.key]?.text else { continue }
             let annotation = IgnoreAnnotation(parsing: text)
             guard annotation.all || !annotation.codes.isEmpty else { continue }
             let cluster = r.isShared ? nil : set.clusters[r.clusterIndex].name

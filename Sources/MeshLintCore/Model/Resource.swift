@@ -70,7 +70,12 @@ public struct ResourceIdentity: Hashable, Sendable, Codable {
 
 /// One Kubernetes (or Istio, kubeadm, kind, Calico...) object as it applies to one cluster.
 /// Objects from shared files appear once per cluster.
-public struct Resource: Sendable {
+///
+/// A class, not a struct: every stage hands resources around in arrays and indexes, and a copy
+/// is then one reference count instead of five (the file and the identity's strings). It is
+/// immutable. The nodes every rule asks for (`metadata`, its `labels` and `annotations`, `spec`)
+/// are found once, when the resource is made, and kept as node indexes.
+public final class Resource: Sendable {
     /// Index of the cluster in `ConfigSet.clusters`.
     public let clusterIndex: Int
     /// The document's root mapping.
@@ -81,6 +86,12 @@ public struct Resource: Sendable {
     public let isShared: Bool
     /// True when the object is rendered by an install (not written in the set).
     public let isImplied: Bool
+    // Node indexes in `root.file` (-1: absent) of metadata, metadata.labels,
+    // metadata.annotations and spec, as the subscripts find them (merge keys honoured).
+    private let metadataIndex: Int32
+    private let labelsIndex: Int32
+    private let annotationsIndex: Int32
+    private let specIndex: Int32
 
     public init(clusterIndex: Int, root: YAMLNode, identity: ResourceIdentity, isShared: Bool, isImplied: Bool = false) {
         self.clusterIndex = clusterIndex
@@ -88,6 +99,16 @@ public struct Resource: Sendable {
         self.identity = identity
         self.isShared = isShared
         self.isImplied = isImplied
+        let (meta, spec) = root.values("metadata", "spec")
+        let (labels, annotations) = meta?.values("labels", "annotations") ?? (nil, nil)
+        metadataIndex = meta?.index ?? -1
+        labelsIndex = labels?.index ?? -1
+        annotationsIndex = annotations?.index ?? -1
+        specIndex = spec?.index ?? -1
+    }
+
+    @inline(__always) private func node(_ index: Int32) -> YAMLNode? {
+        index < 0 ? nil : YAMLNode(file: root.file, index: index)
     }
 
     public var kind: String { identity.kind }
@@ -99,26 +120,30 @@ public struct Resource: Sendable {
     public var file: String { root.file.path }
 
     /// `metadata`.
-    public var metadata: YAMLNode? { root["metadata"] }
+    public var metadata: YAMLNode? { node(metadataIndex) }
     /// `spec`.
-    public var spec: YAMLNode? { root["spec"] }
+    public var spec: YAMLNode? { node(specIndex) }
+    /// `metadata.labels`.
+    public var labelsNode: YAMLNode? { node(labelsIndex) }
+    /// `metadata.annotations`.
+    public var annotationsNode: YAMLNode? { node(annotationsIndex) }
     /// The node of `metadata.name` (or the document root when absent).
     public var nameNode: YAMLNode { root.at("metadata", "name") ?? root }
 
     /// Labels as written (values that are not strings are kept; MC003 reports them).
-    public var labels: [String: Located<String>] { stringMap(metadata?["labels"]) }
+    public var labels: [String: Located<String>] { stringMap(labelsNode) }
     /// Annotations as written.
-    public var annotations: [String: Located<String>] { stringMap(metadata?["annotations"]) }
+    public var annotations: [String: Located<String>] { stringMap(annotationsNode) }
 
     /// One label's value with its node.
     public func label(_ key: String) -> Located<String>? {
-        guard let n = metadata?["labels"]?[key], let v = n.text else { return nil }
+        guard let n = labelsNode?[key], let v = n.text else { return nil }
         return Located(v, n)
     }
 
     /// One annotation's value with its node.
     public func annotation(_ key: String) -> Located<String>? {
-        guard let n = metadata?["annotations"]?[key], let v = n.text else { return nil }
+        guard let n = annotationsNode?[key], let v = n.text else { return nil }
         return Located(v, n)
     }
 

@@ -10,20 +10,16 @@ struct InvalidValueTypeRule: Rule {
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []
         var seen = Set<YAMLNode>()
-        // Fields read in place: the Resource itself is copied only for a finding (the loop runs
-        // for every resource of the set, and nearly all of them have none).
-        let resources = context.set.resources
-        for ri in resources.indices {
-            let root = resources[ri].root
-            let shared = resources[ri].isShared
+        for r in context.set.resources {
+            let root = r.root
+            let shared = r.isShared
             // A shared file's document appears once per cluster: checked once (only those need the set).
             if shared && !seen.insert(root).inserted { continue }
-            let kind = resources[ri].identity.kind
+            let kind = r.identity.kind
             func report(_ node: YAMLNode, _ message: String, _ path: String) {
-                let r = resources[ri]
                 out.append(context.finding(message, at: node, cluster: shared ? nil : r.clusterIndex, resource: r, fieldPath: path))
             }
-            if let meta = root["metadata"] {
+            if let meta = r.metadata {
                 for field in Self.nameFields {
                     if let n = meta[field], !isString(n) {
                         report(n, "metadata.\(field) is \(describe(n)), but the API server only accepts a string here and rejects the whole object. Quote the value.", "metadata.\(field)")
@@ -45,22 +41,22 @@ struct InvalidValueTypeRule: Rule {
                     for (k, v) in map.pairs where !isString(v) && !v.isNull {
                         // A Secret's values are never quoted back (SPEC 7), only their type.
                         let what = kind == "Secret" ? describe(v, reveal: false) : describe(v)
-                        report(v, "\(field).\(k.scalar ?? "?") in \(kind) \(resources[ri].name) has \(what); \(kind) data values must be strings, so the API server rejects the object. Quote it or use a block scalar (|).",
+                        report(v, "\(field).\(k.scalar ?? "?") in \(kind) \(r.name) has \(what); \(kind) data values must be strings, so the API server rejects the object. Quote it or use a block scalar (|).",
                                "\(field).\(k.scalar ?? "?")")
                     }
                 }
             }
-            if kind == "Service", let ports = root["spec"]?["ports"], ports.isSequence {
+            if kind == "Service", let ports = r.spec?["ports"], ports.isSequence {
                 for (i, p) in ports.items.enumerated() {
                     for field in Self.portFields {
                         if let v = p[field], v.isScalar, v.int == nil, !v.isNull {
-                            report(v, "Service \(resources[ri].name) spec.ports[\(i)].\(field) is \(describe(v)); it must be an integer, so the API server rejects the Service. Write it without quotes.",
+                            report(v, "Service \(r.name) spec.ports[\(i)].\(field) is \(describe(v)); it must be an integer, so the API server rejects the Service. Write it without quotes.",
                                    "spec.ports[\(i)].\(field)")
                         }
                     }
                 }
             }
-            if let (podSpec, prefix) = podSpec(kind, root) {
+            if let (podSpec, prefix) = podSpec(kind, r.spec) {
                 for listName in Self.containerLists {
                     guard let list = podSpec[listName], list.isSequence else { continue }
                     for (ci, c) in list.items.enumerated() {
@@ -89,10 +85,10 @@ struct InvalidValueTypeRule: Rule {
         return out
     }
 
-    private func podSpec(_ kind: String, _ root: YAMLNode) -> (YAMLNode, String)? {
-        if kind == "Pod", let s = root["spec"] { return (s, "spec") }
-        if Self.podTemplateKinds.contains(kind), let s = root["spec"]?.at("template", "spec") { return (s, "spec.template.spec") }
-        if kind == "CronJob", let s = root["spec"]?.at("jobTemplate", "spec", "template", "spec") {
+    private func podSpec(_ kind: String, _ spec: YAMLNode?) -> (YAMLNode, String)? {
+        if kind == "Pod", let s = spec { return (s, "spec") }
+        if Self.podTemplateKinds.contains(kind), let s = spec?.at("template", "spec") { return (s, "spec.template.spec") }
+        if kind == "CronJob", let s = spec?.at("jobTemplate", "spec", "template", "spec") {
             return (s, "spec.jobTemplate.spec.template.spec")
         }
         return nil

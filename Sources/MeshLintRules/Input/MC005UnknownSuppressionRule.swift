@@ -10,14 +10,10 @@ struct UnknownSuppressionRule: Rule {
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []
         var seen = Set<YAMLNode>()
-        // Fields read in place (no copy of each Resource); the resource itself only when annotated.
-        let resources = context.set.resources
-        for i in resources.indices where !resources[i].isImplied {
-            let root = resources[i].root
-            guard let node = root["metadata"]?["annotations"]?[IgnoreAnnotation.key], let text = node.text else { continue }
+        for r in context.set.resources where !r.isImplied {
+            guard let node = r.annotationsNode?[IgnoreAnnotation.key], let text = node.text else { continue }
             // A shared file's document appears once per cluster: checked once.
-            if resources[i].isShared && !seen.insert(root).inserted { continue }
-            let r = resources[i]
+            if r.isShared && !seen.insert(r.root).inserted { continue }
             let value = Located(text, node)
             let cluster = r.isShared ? nil : r.clusterIndex
             let fieldPath = "metadata.annotations.\(IgnoreAnnotation.key)"

@@ -75,10 +75,10 @@ struct DiscoverySelectorsHideRemoteRule: Rule {
             var related = [context.related("discoverySelectors of \(context.clusterName(g.primaries[0])) (\(src.label))", at: g.selectors.node, cluster: g.primaries[0])]
             for c in h.selectedIn.prefix(3) {
                 if let other = graph.policy.namespaces[c][h.namespace] {
-                    related.append(context.related("Namespace \(h.namespace) in \(context.clusterName(c)) matches the selectors", at: other.resource.metadata?["labels"] ?? other.resource.nameNode, cluster: c))
+                    related.append(context.related("Namespace \(h.namespace) in \(context.clusterName(c)) matches the selectors", at: other.resource.labelsNode ?? other.resource.nameNode, cluster: c))
                 }
             }
-            let labels = ns.resource.metadata?["labels"]
+            let labels = ns.resource.labelsNode
             return context.finding(
                 "Namespace \(h.namespace) in \(here) does not match `meshConfig.discoverySelectors` of \(istiodText) (\(g.selectors.display)), but it does in \(there.prefix(5).joined(separator: ", ")): istiod evaluates the selectors against each cluster's own Namespace labels, so it ignores \(services) and \(h.services.count == 1 ? "its endpoints" : "their endpoints") in \(here): calls never reach the pods there, and failover to them cannot happen. Label namespace \(h.namespace) in \(here) the same way as in \(there[0]) (or widen the selectors).",
                 resource: ns.resource, at: labels ?? ns.resource.nameNode, related: related,

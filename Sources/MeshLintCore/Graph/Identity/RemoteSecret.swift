@@ -62,7 +62,7 @@ public final class RemoteSecret: Sendable {
     /// `metadata.namespace` (default `default`).
     public var namespace: String { resource.namespace }
     /// The `istio/multiCluster` label value node as written (any type), if present.
-    public var multiClusterLabel: YAMLNode? { resource.metadata?["labels"]?["istio/multiCluster"] }
+    public var multiClusterLabel: YAMLNode? { resource.labelsNode?["istio/multiCluster"] }
     /// The key node of `metadata.labels`, if the Secret has labels.
     public var labelsKey: YAMLNode? { resource.metadata?.keyNode("labels") }
     /// True when istiod's selector `istio/multiCluster=true` matches the Secret as written.
