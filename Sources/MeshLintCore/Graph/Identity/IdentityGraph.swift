@@ -169,6 +169,9 @@ public struct IdentityGraph: Sendable {
             var servers: [APIServerAddress] = []
         }
         let extraGatewayValues = gatewayValues
+        // The same remote secret is usually written into every other cluster's directory:
+        // each distinct kubeconfig text is parsed once for the whole set.
+        let kubeconfigParses = EmbeddedParseCache()
         let perCluster = concurrentMap(count: n) { c -> PerCluster in
             var out = PerCluster()
             let f = facts[c]
@@ -178,7 +181,7 @@ public struct IdentityGraph: Sendable {
             for r in resourcesByCluster[c] {
                 switch r.kind {
                 case "Secret":
-                    if let s = RemoteSecret.read(r, istioNamespace: f.istioNamespace) { out.secrets.append(s) }
+                    if let s = RemoteSecret.read(r, istioNamespace: f.istioNamespace, parses: kubeconfigParses) { out.secrets.append(s) }
                 case "ConfigMap" where r.name == "istio" || r.name.hasPrefix("istio-"):
                     if r.namespace == f.istioNamespace, let m = MeshNetworks.read(configMap: r) { out.mesh.append(m) }
                 case "Namespace" where r.name == f.istioNamespace:

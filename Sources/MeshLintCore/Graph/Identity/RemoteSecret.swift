@@ -81,7 +81,7 @@ public final class RemoteSecret: Sendable {
     /// content only counts in the Istio namespace (`istioNamespace`), or elsewhere when labelled
     /// `istio/multiCluster: "true"`: other kubeconfigs belong to other tools (Cluster API
     /// `<cluster>-kubeconfig`, Flux, Argo CD).
-    static func read(_ r: Resource, istioNamespace: String = "istio-system") -> RemoteSecret? {
+    static func read(_ r: Resource, istioNamespace: String = "istio-system", parses: EmbeddedParseCache? = nil) -> RemoteSecret? {
         guard r.kind == "Secret", !notRemoteSecretNames.contains(r.name) else { return nil }
         var evidence = Set<Evidence>()
         var suffix: Located<String>?
@@ -123,7 +123,7 @@ public final class RemoteSecret: Sendable {
                     }
                 } else if v.isScalar && v.resolvedType != .null && (byDeclaration || v.text.map(Kubeconfig.mayBeKubeconfig) == true) {
                     // The value's own text, parsed where it lies (no copy of the kubeconfig).
-                    embedded = EmbeddedYAML(scalarOf: v, key: k)
+                    embedded = EmbeddedYAML(scalarOf: v, key: k, cache: parses)
                 }
                 var kubeconfig: Kubeconfig?
                 if let embedded {

@@ -61,18 +61,26 @@ public struct EmbeddedYAML: Sendable {
     /// out and without a shifted copy of the parse: a literal block is parsed with its positions
     /// moved into the outer file as the tree is finished (every remote secret's kubeconfig
     /// comes through here).
-    init(scalarOf host: YAMLNode, key: YAMLNode?, mapPositions: Bool = true, limits: YAMLLimits = YAMLLimits()) {
+    /// With `cache` (default `limits` only), a text parsed before for another host is not
+    /// parsed again (see `EmbeddedParseCache`).
+    init(scalarOf host: YAMLNode, key: YAMLNode?, mapPositions: Bool = true, limits: YAMLLimits = YAMLLimits(),
+         cache: EmbeddedParseCache? = nil) {
         let exact = mapPositions && host.isScalar && host.style == .literal
         var shift: (lines: Int, columns: Int)?
         if exact {
             let origin = ScalarTextLayout(host: host, key: key).position(line: 0, column: 0)
             shift = (origin.line - 1, max(0, origin.column - 1))
         }
+        if let cached = cache?.file(for: host, shift: shift) {
+            self.init(file: cached, host: host, exact: exact)
+            return
+        }
         let r = host.raw
         let parsed = host.file.arena.withUnsafeBufferPointer { buf in
             YAMLParser.parse(buffer: UnsafeBufferPointer(rebasing: buf[Int(r.start)..<Int(r.start + r.count)]),
                              path: host.file.path, limits: limits, shift: shift, arenaOwner: host.file)
         }
+        cache?.insert(parsed, for: host, shift: shift)
         if exact && !parsed.diagnostics.isEmpty {
             // Diagnostics past the text's end are clamped before the shift: the copying path.
             self.init(text: host.scalar ?? "", host: host, key: key, mapPositions: mapPositions, limits: limits)

@@ -1,0 +1,172 @@
+import XCTest
+@testable import MeshLintCore
+
+/// A kubeconfig text parsed once and handed to every other host with the same bytes must give
+/// exactly the tree a parse of that host gives: every node's kind, style, tag, position and
+/// text, the children, the documents; and only clean, borrowed parses are shared.
+final class EmbeddedParseCacheTests: XCTestCase {
+    static let kubeconfig = """
+    apiVersion: v1
+    clusters:
+    - cluster:
+        certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t
+        server: https://api.east.example.com:6443
+      name: east
+    contexts:
+    - context: {cluster: east, user: east}
+      name: east
+    current-context: east
+    kind: Config
+    preferences: {}
+    users:
+    - name: east
+      user:
+        token: !!str eyJhbGciOiJSUzI1NiIsImtpZCI6I
+    ---
+    kind: Second
+    """
+
+    /// The same kubeconfig under three secrets at different lines and indentations, one of
+    /// them a plain multi-line scalar (not mapped to file positions), and a fourth that differs.
+    static func file() -> YAMLFile {
+        func block(_ indent: Int) -> String {
+            kubeconfig.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { String(repeating: " ", count: indent) + $0 }.joined(separator: "\n")
+        }
+        let text = """
+        s1:
+          east: |
+        \(block(4))
+        s2:
+              deep:
+                east: |
+        \(block(10))
+        s3:
+          east: |
+        \(block(4).replacingOccurrences(of: "east.example", with: "west.example"))
+        s4:
+          east: |
+        \(block(4))
+
+        """
+        return YAMLParser.parse(bytes: Array(text.utf8), path: "secrets.yaml")
+    }
+
+    /// Every node of `f` in order: kind, style, tag, position, scalar text and children.
+    func dump(_ f: YAMLFile) -> [String] {
+        var out = f.documents.map { "doc \($0.root) \($0.position.line):\($0.position.column)" }
+        for i in 0..<f.nodeCount {
+            let n = f.node(Int32(i))
+            let kids = n.isMapping ? n.pairs.flatMap { [$0.key.index, $0.value.index] } : n.items.map(\.index)
+            out.append("\(i) \(n.kind) \(n.style) \(n.tag ?? "-") \(n.line):\(n.column) \(n.scalar ?? "") \(kids)")
+        }
+        out.append("byteCount \(f.byteCount) path \(f.path) diagnostics \(f.diagnostics.count)")
+        return out
+    }
+
+    func hosts(_ root: YAMLNode) -> [(YAMLNode, YAMLNode?)] {
+        let s2 = root["s2"]!["deep"]!
+        return [(root["s1"]!["east"]!, root["s1"]!.keyNode("east")),
+                (s2["east"]!, s2.keyNode("east")),
+                (root["s3"]!["east"]!, root["s3"]!.keyNode("east")),
+                (root["s4"]!["east"]!, root["s4"]!.keyNode("east"))]
+    }
+
+    func testCopiesGetExactlyTheTreeTheirOwnParseGives() throws {
+        let root = Self.file().roots[0]
+        let cache = EmbeddedParseCache()
+        for mapPositions in [true, false] {
+            for (host, key) in hosts(root) {
+                let fresh = EmbeddedYAML(scalarOf: host, key: key, mapPositions: mapPositions)
+                let shared = EmbeddedYAML(scalarOf: host, key: key, mapPositions: mapPositions, cache: cache)
+                XCTAssertEqual(dump(shared.file), dump(fresh.file), "host at line \(host.line)")
+                XCTAssertEqual(shared.exact, fresh.exact)
+                XCTAssertTrue(shared.file.arenaOwner === host.file, "reads its own host's bytes")
+                XCTAssertEqual(shared.root?.at("clusters")?.items.first?.at("cluster", "server")?.position,
+                               fresh.root?.at("clusters")?.items.first?.at("cluster", "server")?.position)
+            }
+        }
+        // Two distinct texts (s3 differs), each parsed once; the other six lookups were copies.
+        XCTAssertEqual(cache.stored, 2)
+        XCTAssertEqual(cache.hits, 6)
+        // The positions really moved: s2's copy sits six columns right of s1's.
+        let (h1, k1) = hosts(root)[0], (h2, k2) = hosts(root)[1]
+        let a = EmbeddedYAML(scalarOf: h1, key: k1, cache: cache).root!["kind"]!
+        let b = EmbeddedYAML(scalarOf: h2, key: k2, cache: cache).root!["kind"]!
+        XCTAssertEqual(b.column - a.column, 6)
+        XCTAssertNotEqual(a.line, b.line)
+    }
+
+    func testTextsWithDiagnosticsOrTheirOwnArenaAreNotShared() throws {
+        let cache = EmbeddedParseCache()
+        // A syntax error: parsed anew each time (its diagnostics are clamped and shifted apart).
+        let broken = YAMLParser.parse(bytes: Array("a: |\n  k: [1, 2\nb: |\n  k: [1, 2\n".utf8), path: "f.yaml").roots[0]
+        for key in ["a", "b"] {
+            let fresh = EmbeddedYAML(scalarOf: broken[key]!, key: broken.keyNode(key))
+            let viaCache = EmbeddedYAML(scalarOf: broken[key]!, key: broken.keyNode(key), cache: cache)
+            XCTAssertFalse(viaCache.syntaxErrors.isEmpty)
+            XCTAssertEqual(dump(viaCache.file), dump(fresh.file))
+        }
+        // Quoted scalars decode to other bytes than written: the tree keeps its own arena.
+        let quoted = YAMLParser.parse(bytes: Array("a: |\n  k: 'x'\nb: |\n  k: 'x'\n".utf8), path: "f.yaml").roots[0]
+        for key in ["a", "b"] {
+            let e = EmbeddedYAML(scalarOf: quoted[key]!, key: quoted.keyNode(key), cache: cache)
+            XCTAssertEqual(e.root?["k"]?.text, "x")
+        }
+        XCTAssertEqual(cache.stored, 0)
+        XCTAssertEqual(cache.hits, 0)
+    }
+
+    func testTheGraphParsesEachDistinctKubeconfigOnce() throws {
+        // Three clusters, each holding the same remote secrets for the other two.
+        let secret = { (name: String) in
+            """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: istio-remote-secret-\(name)
+              namespace: istio-system
+              labels:
+                istio/multiCluster: "true"
+              annotations:
+                networking.istio.io/cluster: \(name)
+            stringData:
+              \(name): |
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - cluster:
+                    server: https://\(name).example.com:6443
+                  name: \(name)
+                contexts:
+                - context: {cluster: \(name), user: \(name)}
+                  name: \(name)
+                current-context: \(name)
+                users:
+                - name: \(name)
+                  user: {token: abc}
+
+            """
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("embedded-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for c in ["a", "b", "c"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(c), withIntermediateDirectories: true)
+            let others = ["a", "b", "c"].filter { $0 != c }
+            try others.map(secret).joined(separator: "---\n")
+                .write(to: dir.appendingPathComponent("\(c)/secrets.yaml"), atomically: true, encoding: .utf8)
+        }
+        let set = try ConfigSetLoader().load(paths: [dir.path])
+        let graph = MeshGraph(set: set)
+        XCTAssertEqual(graph.identity.remoteSecrets.count, 6)
+        for s in graph.identity.remoteSecrets {
+            let entry = try XCTUnwrap(s.entries.first)
+            let server = try XCTUnwrap(entry.kubeconfig?.servers.first)
+            XCTAssertEqual(server.value, "https://\(entry.key.value).example.com:6443")
+            // Each copy points into its own file, at its own line and column.
+            XCTAssertEqual(server.node.file.path, s.resource.file)
+            XCTAssertEqual(server.node.line, entry.key.node.line + 5)
+            XCTAssertEqual(server.node.column, 17)
+        }
+    }
+}
