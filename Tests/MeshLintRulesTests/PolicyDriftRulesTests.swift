@@ -80,6 +80,25 @@ final class PolicyDriftRulesTests: XCTestCase {
                           "list order is significant (routes and rules match in order)")
     }
 
+    func testIdenticalTreesHaveTheSameCanonicalTextAndNearMissesAreNotIdentical() {
+        // Written the same in two files: identical (the drift grouping skips their texts).
+        let text = "a: {x: True, y: [1, 'two']}\nb: !!str 3\nc: &k {d: 1}\ne: *k\n"
+        XCTAssertTrue(StructuralDiff.identical(parse(text), parse(text)))
+        XCTAssertEqual(StructuralDiff.canonical(parse(text)), StructuralDiff.canonical(parse(text)))
+        XCTAssertTrue(StructuralDiff.identical(nil, nil))
+        // Any change of bytes, style, tag, order or shape is not identical, even where the
+        // canonical text is the same (that case is then decided by the text).
+        for other in ["a: {x: true, y: [1, 'two']}\nb: !!str 3\nc: &k {d: 1}\ne: *k\n",
+                      "a: {x: True, y: [1, \"two\"]}\nb: !!str 3\nc: &k {d: 1}\ne: *k\n",
+                      "a: {x: True, y: [1, 'two']}\nb: 3\nc: &k {d: 1}\ne: *k\n",
+                      "a: {y: [1, 'two'], x: True}\nb: !!str 3\nc: &k {d: 1}\ne: *k\n",
+                      "a: {x: True, y: [1, 'two']}\nb: !!str 3\nc: &k {d: 1}\ne: {d: 2}\n",
+                      "a: {x: True, y: [1]}\nb: !!str 3\nc: &k {d: 1}\ne: *k\n"] {
+            XCTAssertFalse(StructuralDiff.identical(parse(text), parse(other)), other)
+        }
+        XCTAssertFalse(StructuralDiff.identical(parse(text), nil))
+    }
+
     func testCanonicalTextExpandsMergeKeysOrdersKeysAndQuotes() {
         let root = parse("""
         base: &b {z: 1, y: "it's"}

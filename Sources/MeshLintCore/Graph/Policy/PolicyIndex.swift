@@ -3,8 +3,8 @@
 public struct PolicyCopy: Sendable {
     /// The resource.
     public let resource: Resource
-    /// Canonical text of the compared content (equal texts: no difference).
-    public let canonical: String
+    /// Canonical text of the compared content (equal texts: no difference), built on demand.
+    public var canonical: String { PolicyIndex.canonical(resource) }
     /// The cluster.
     public var cluster: Int { resource.clusterIndex }
 }
@@ -122,7 +122,7 @@ public final class PolicyIndex: Sendable {
                     if groups[key] == nil { order.append(key) }
                     // One copy per cluster: the first document wins (a duplicate is not drift).
                     if groups[key]?.last?.cluster != c {
-                        groups[key, default: []].append(PolicyCopy(resource: r, canonical: canonical(r)))
+                        groups[key, default: []].append(PolicyCopy(resource: r))
                     }
                 }
             }
@@ -150,13 +150,21 @@ public final class PolicyIndex: Sendable {
         for key in order {
             let copies = groups[key]!
             let first = copies[0].resource
-            var byText: [String: [Int]] = [:]
-            var textOrder: [String] = []
+            // Copies grouped by canonical text, in order of first appearance. A copy written
+            // exactly like the first copy of a group (same nodes, styles, tags and bytes, which
+            // gives the same canonical text) joins it without building its text: the copies of
+            // a policy replicated to every primary are usually written the same way.
+            var byText: [String: Int] = [:]
+            var grouped: [[Int]] = []
             for (i, copy) in copies.enumerated() {
-                if byText[copy.canonical] == nil { textOrder.append(copy.canonical) }
-                byText[copy.canonical, default: []].append(i)
+                if let g = grouped.firstIndex(where: { sameText(copies[$0[0]].resource, copy.resource) }) {
+                    grouped[g].append(i)
+                    continue
+                }
+                let text = copy.canonical
+                if let g = byText[text] { grouped[g].append(i) } else { byText[text] = grouped.count; grouped.append([i]) }
             }
-            let variants = textOrder.map { byText[$0]! }.enumerated()
+            let variants = grouped.enumerated()
                 .sorted { $0.element.count != $1.element.count ? $0.element.count > $1.element.count : $0.offset < $1.offset }
                 .map(\.element)
             let present = Set(copies.map(\.cluster))
@@ -207,6 +215,13 @@ public final class PolicyIndex: Sendable {
             if let key = k.scalar, let value = v.text { labels[key] = value }
         }
         return labels.isEmpty ? .namespace : .workloads(labels)
+    }
+
+    /// True when `a` and `b` have the same canonical text because their specs are written
+    /// identically and their dry-run annotations read the same (false says nothing).
+    static func sameText(_ a: Resource, _ b: Resource) -> Bool {
+        StructuralDiff.identical(a.spec, b.spec)
+            && a.annotation(dryRunAnnotation)?.value.lowercased() == b.annotation(dryRunAnnotation)?.value.lowercased()
     }
 
     /// The canonical text of what takes effect: `spec`, and the dry-run annotation.

@@ -44,6 +44,29 @@ public enum StructuralDiff {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// True when two trees are written identically: the same kinds, styles, tags and scalar
+    /// bytes, with the same children in the same order. Identical trees have the same
+    /// canonical text; compared without building it.
+    public static func identical(_ a: YAMLNode?, _ b: YAMLNode?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return identical(a.index, in: a.file, b.index, in: b.file)
+    }
+
+    private static func identical(_ i: Int32, in f: YAMLFile, _ j: Int32, in g: YAMLFile) -> Bool {
+        let x = f.nodes[Int(i)], y = g.nodes[Int(j)]
+        guard x.kind == y.kind, x.style == y.style, x.count == y.count else { return false }
+        if x.tag >= 0 || y.tag >= 0 {
+            guard x.tag >= 0, y.tag >= 0, f.tags[Int(x.tag)] == g.tags[Int(y.tag)] else { return false }
+        }
+        if x.kind == .scalar {
+            return x.count == 0 || memcmp(f.arena.base + Int(x.start), g.arena.base + Int(y.start), Int(x.count)) == 0
+        }
+        for k in 0..<Int(x.count) where !identical(f.children[Int(x.start) + k], in: f, g.children[Int(y.start) + k], in: g) {
+            return false
+        }
+        return true
+    }
+
     private static func write(_ node: YAMLNode?, into out: inout [UInt8]) {
         guard let node else { out.append(UInt8(ascii: "~")); return }
         writeRaw(node.index, in: node.file, into: &out)
