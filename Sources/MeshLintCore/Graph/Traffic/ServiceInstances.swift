@@ -41,7 +41,9 @@ public struct ServicePortFact: Sendable {
 }
 
 /// A Service's definition in one cluster: the parts that must agree across clusters.
-public struct ServiceDefinition: Sendable {
+/// A class (immutable): the index, the traffic facts and several rules hand definitions
+/// around, and a copy is then one reference count, not one per field.
+public final class ServiceDefinition: Sendable {
     /// The Service.
     public let resource: Resource
     /// Its cluster.
@@ -60,9 +62,10 @@ public struct ServiceDefinition: Sendable {
     public let portsNode: YAMLNode?
     /// The workloads of its own cluster and namespace that the selector selects (computed once
     /// when the index is built; `ServiceInstanceIndex.selected(by:)`).
-    public internal(set) var selectedWorkloads: [WorkloadLabels] = []
+    public let selectedWorkloads: [WorkloadLabels]
 
-    init(_ r: Resource) {
+    /// The definition of Service `r`, given its cluster's workloads by namespace.
+    init(_ r: Resource, workloads: [String: [WorkloadLabels]]) {
         resource = r
         let spec = r.spec
         typeNode = spec?["type"]
@@ -84,6 +87,7 @@ public struct ServiceDefinition: Sendable {
                                    transport: t?.text?.uppercased() ?? "TCP", transportNode: t,
                                    appProtocol: p["appProtocol"].flatMap { n in n.text.map { Located($0, n) } })
         }
+        selectedWorkloads = sel.isEmpty ? [] : (workloads[r.namespace] ?? []).filter { $0.isSelected(by: sel) }
     }
 
     /// The node to point at for the Service as a whole.
@@ -91,8 +95,8 @@ public struct ServiceDefinition: Sendable {
 }
 
 /// A workload's pod labels as written (pod template, Pod or WorkloadEntry), with whether a
-/// sidecar is injected into it.
-public struct WorkloadLabels: Sendable {
+/// sidecar is injected into it. A class (immutable), like `ServiceDefinition`.
+public final class WorkloadLabels: Sendable {
     /// The Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, Rollout, Pod or WorkloadEntry.
     public let resource: Resource
     /// The pod labels and the node they are written at.
@@ -109,6 +113,17 @@ public struct WorkloadLabels: Sendable {
     /// True for gateways and other proxies, which run Envoy themselves (a container named
     /// `istio-proxy`, or an `istio: ...gateway` label); read once per workload.
     public let isProxy: Bool
+
+    init(resource: Resource, labels: [String: String], labelsNode: YAMLNode, sidecar: Bool?,
+         sidecarNode: YAMLNode?, sidecarReason: String?, isProxy: Bool) {
+        self.resource = resource
+        self.labels = labels
+        self.labelsNode = labelsNode
+        self.sidecar = sidecar
+        self.sidecarNode = sidecarNode
+        self.sidecarReason = sidecarReason
+        self.isProxy = isProxy
+    }
 
     /// True when `selector` (non-empty) is a subset of the labels.
     public func isSelected(by selector: [String: String]) -> Bool {
@@ -143,7 +158,6 @@ public final class ServiceInstanceIndex: Sendable {
     init(set: ConfigSet, facts: [ClusterFacts], resources: (String, Int) -> [Resource]) {
         let n = set.clusters.count
         let perCluster = TrafficIndex.perCluster(n) { c -> ([ServiceDefinition], [String: [WorkloadLabels]]) in
-            let defs = resources("Service", c).map(ServiceDefinition.init)
             var injection: [String: (Bool?, YAMLNode?, String?)] = [:]
             var disabledNamespaces = Set<String>()
             // `sidecarInjectorWebhook.enableNamespacesByDefault` injects unlabelled namespaces.
@@ -195,12 +209,9 @@ public final class ServiceInstanceIndex: Sendable {
                                                                        sidecar: sidecar, sidecarNode: decider, sidecarReason: reason, isProxy: isProxy))
                 }
             }
-            // Each definition's selected workloads, once (MC503 and MC802 both ask for them).
-            var selectedDefs = defs
-            for i in selectedDefs.indices where !selectedDefs[i].selector.isEmpty {
-                selectedDefs[i].selectedWorkloads = (wl[selectedDefs[i].resource.namespace] ?? []).filter { $0.isSelected(by: selectedDefs[i].selector) }
-            }
-            return (selectedDefs, wl)
+            // Each definition with its selected workloads, found once (MC503 and MC802 both ask).
+            let workloads = wl
+            return (resources("Service", c).map { ServiceDefinition($0, workloads: workloads) }, wl)
         }
         var by: [String: [ServiceDefinition]] = [:]
         for (defs, _) in perCluster {
