@@ -26,8 +26,8 @@ final class EmbeddedParseCacheTests: XCTestCase {
     kind: Second
     """
 
-    /// The same kubeconfig under three secrets at different lines and indentations, one of
-    /// them a plain multi-line scalar (not mapped to file positions), and a fourth that differs.
+    /// The same kubeconfig as literal blocks under three keys at different lines and
+    /// indentations, and a fourth copy whose server differs.
     static func file() -> YAMLFile {
         func block(_ indent: Int) -> String {
             kubeconfig.split(separator: "\n", omittingEmptySubsequences: false)
