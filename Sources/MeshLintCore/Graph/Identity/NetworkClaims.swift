@@ -172,8 +172,8 @@ enum NetworkClaims {
 
     /// Decides a cluster's network from its claims: the name stated by the most documents (an
     /// east-west gateway IstioOperator states it three times but is one vote), then the one other
-    /// clusters use (`elsewhere`), then the most authoritative kind of source, then the most claims.
-    static func consensus(_ claims: [NetworkClaim], elsewhere: Set<String>) -> NetworkConsensus {
+    /// clusters use (`usedElsewhere`), then the most authoritative kind of source, then the most claims.
+    static func consensus(_ claims: [NetworkClaim], usedElsewhere: (String) -> Bool = { _ in false }) -> NetworkConsensus {
         guard !claims.isEmpty else { return NetworkConsensus(network: nil, claims: []) }
         var docs: [String: Set<YAMLNode>] = [:]
         var count: [String: Int] = [:]
@@ -187,7 +187,7 @@ enum NetworkClaims {
         }
         let winner = count.keys.sorted { a, b in
             if docs[a]!.count != docs[b]!.count { return docs[a]!.count > docs[b]!.count }
-            let ea = elsewhere.contains(a), eb = elsewhere.contains(b)
+            let ea = usedElsewhere(a), eb = usedElsewhere(b)
             if ea != eb { return ea }
             if best[a]! != best[b]! { return best[a]! < best[b]! }
             if count[a]! != count[b]! { return count[a]! > count[b]! }
