@@ -1,4 +1,11 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Runs `transform` for every index in `0..<count`, on all cores when `parallel`, and returns
 /// the results in index order.
@@ -30,31 +37,86 @@ public func concurrentMap<T>(count: Int, parallel: Bool = true,
 
 /// Runs independent computations at the same time (on all cores when `parallel`) and returns
 /// their results; the graph uses it for stages that only read what earlier stages built.
+///
+/// `a` runs on the calling thread and the others each on a thread of their own, not as the
+/// iterations of a `concurrentPerform` and not as blocks on a global queue:
+/// - libdispatch runs a `concurrentPerform` nested in another one on a single thread, so every
+///   per-cluster `concurrentMap` inside a stage lost its parallelism;
+/// - a block that waits for blocks it queued on the same bounded pool can wait for ever.
+/// Starting a thread costs tens of microseconds, and the graph does it a handful of times.
 public func concurrently<A, B, C>(parallel: Bool = true, _ a: () -> A, _ b: () -> B, _ c: () -> C) -> (A, B, C) {
-    withoutActuallyEscaping(a) { a in
-        withoutActuallyEscaping(b) { b in
-            withoutActuallyEscaping(c) { c in
-                // Each closure runs exactly once and writes only its own result slot.
-                nonisolated(unsafe) let (a, b, c) = (a, b, c)
-                nonisolated(unsafe) var ra: A?
-                nonisolated(unsafe) var rb: B?
-                nonisolated(unsafe) var rc: C?
-                _ = concurrentMap(count: 3, parallel: parallel) { i -> Bool in
-                    switch i {
-                    case 0: ra = a()
-                    case 1: rb = b()
-                    default: rc = c()
-                    }
-                    return true
-                }
-                return (ra!, rb!, rc!)
-            }
+    guard parallel else { return (a(), b(), c()) }
+    return withoutActuallyEscaping(b) { b in
+        withoutActuallyEscaping(c) { c in
+            // Each closure runs exactly once and writes only its own result slot; the joins
+            // order the writes before the reads.
+            nonisolated(unsafe) var rb: B?
+            nonisolated(unsafe) var rc: C?
+            let tb = SideThread { rb = b() }
+            let tc = SideThread { rc = c() }
+            let ra = a()
+            tb.join()
+            tc.join()
+            return (ra, rb!, rc!)
         }
     }
 }
 
 /// `concurrently` for two computations.
 public func concurrently<A, B>(parallel: Bool = true, _ a: () -> A, _ b: () -> B) -> (A, B) {
-    let (x, y, _) = concurrently(parallel: parallel, a, b, { () })
-    return (x, y)
+    guard parallel else { return (a(), b()) }
+    return withoutActuallyEscaping(b) { b in
+        nonisolated(unsafe) var rb: B?
+        let tb = SideThread { rb = b() }
+        let ra = a()
+        tb.join()
+        return (ra, rb!)
+    }
+}
+
+/// A body run on a new POSIX thread; `join` waits for it. The body is released on that thread
+/// before it ends, so a non-escaping closure wrapped with `withoutActuallyEscaping` is gone
+/// when `join` returns. When no thread can be started, the body runs in `join` instead.
+private struct SideThread {
+    private final class Box {
+        var body: (() -> Void)?
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+    private var thread: pthread_t?
+    private var inline: Box?
+
+    init(_ body: @escaping () -> Void) {
+        let box = Box(body)
+        let context = Unmanaged.passRetained(box).toOpaque()
+        #if canImport(Darwin)
+        var t: pthread_t?
+        #else
+        var t = pthread_t()
+        #endif
+        let started = pthread_create(&t, nil, { raw in
+            #if canImport(Darwin)
+            let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
+            #else
+            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            #endif
+            box.body?()
+            box.body = nil
+            return nil
+        }, context)
+        if started == 0 {
+            thread = t
+        } else {
+            Unmanaged<Box>.fromOpaque(context).release()
+            inline = box
+        }
+    }
+
+    func join() {
+        if let thread {
+            pthread_join(thread, nil)
+        } else if let inline {
+            inline.body?()
+            inline.body = nil
+        }
+    }
 }

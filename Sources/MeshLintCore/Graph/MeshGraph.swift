@@ -59,41 +59,51 @@ public final class MeshGraph: Sendable {
             ClusterFacts.read(set: set, cluster: c, resources: resourcesByCluster[c])
         }
         self.facts = facts
-        let identity = IdentityGraph(set: set, facts: facts, resourcesByCluster: resourcesByCluster)
-        self.identity = identity
         var names: [String: [Int]] = [:]
         for f in facts { if let n = f.clusterName.value { names[n, default: []].append(f.index) } }
         self.byClusterName = names
         var setNames: [String: Int] = [:]
         for c in set.clusters { setNames[c.name] = c.index }
         self.bySetName = setNames
-        // Stages that only read the facts and the identity graph, at the same time.
-        let (trust, cidrIndex, traffic) = concurrently(
-            { TrustIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } } },
-            { CIDRIndex(set: set, facts: facts, byClusterKind: by) { identity.network($0) ?? facts[$0].network.value } },
-            { TrafficIndex(set: set, facts: facts, meshNetworks: identity.meshNetworks) })
-        self.trust = trust
-        self.cidrIndex = cidrIndex
-        self.traffic = traffic
-        let (discovery, ingress, serviceInstances) = concurrently(
-            { DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic) },
-            { IngressIndex(set: set, facts: facts, traffic: traffic) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } } },
-            { ServiceInstanceIndex(set: set, facts: facts) { kind, c in (by[c][kind] ?? []).map { set.resources[$0] } } })
-        self.discovery = discovery
-        self.ingress = ingress
-        self.serviceInstances = serviceInstances
-        // Stages that read the traffic, ingress, identity and discovery facts, at the same time.
         let byKind = by
-        let (ambient, controlPlane, policy) = concurrently(
-            { AmbientIndex(facts: facts, gatewayAPI: ingress.gatewayAPIGateways) { kind, c in (byKind[c][kind] ?? []).map { set.resources[$0] } } },
-            { ControlPlaneIndex(set: set, facts: facts, identity: identity, traffic: traffic) { kind, c in (byKind[c][kind] ?? []).map { set.resources[$0] } } },
-            { PolicyIndex(set: set, facts: facts, discovery: discovery) { kind, c in (byKind[c][kind] ?? []).map { set.resources[$0] } } })
+        @Sendable func resources(_ kind: String, _ c: Int) -> [Resource] { (byKind[c][kind] ?? []).map { set.resources[$0] } }
+
+        // The indexes, each started as soon as what it reads exists (two rounds of stages that
+        // run at the same time), so that no long stage waits behind an unrelated one:
+        //   round 1, from the facts only: identity | traffic | service instances + trust
+        //   round 2: CIDRs -> discovery -> policy | ingress -> ambient | control plane | routed hosts
+        // meshNetworks are read first, apart from the identity graph, for the traffic index.
+        let meshNetworks = IdentityGraph.readMeshNetworks(facts: facts, resourcesByCluster: resourcesByCluster)
+        let (identity, traffic, (serviceInstances, trust)) = concurrently(
+            { IdentityGraph(set: set, facts: facts, resourcesByCluster: resourcesByCluster, meshNetworks: meshNetworks) },
+            { TrafficIndex(set: set, facts: facts, meshNetworks: meshNetworks) },
+            { concurrently({ ServiceInstanceIndex(set: set, facts: facts, resources: resources) },
+                           { TrustIndex(set: set, facts: facts, resources: resources) }) })
+        self.identity = identity
+        self.traffic = traffic
+        self.serviceInstances = serviceInstances
+        self.trust = trust
+        let ((cidrIndex, discovery, policy), (ingress, ambient), (controlPlane, routedHosts)) = concurrently(
+            { () -> (CIDRIndex, DiscoveryPlan, PolicyIndex) in
+                let cidrIndex = CIDRIndex(set: set, facts: facts, byClusterKind: byKind) { identity.network($0) ?? facts[$0].network.value }
+                let discovery = DiscoveryPlan(set: set, facts: facts, identity: identity, cidrs: cidrIndex, traffic: traffic)
+                return (cidrIndex, discovery, PolicyIndex(set: set, facts: facts, discovery: discovery, resources: resources))
+            },
+            { () -> (IngressIndex, AmbientIndex) in
+                let ingress = IngressIndex(set: set, facts: facts, traffic: traffic, resources: resources)
+                return (ingress, AmbientIndex(facts: facts, gatewayAPI: ingress.gatewayAPIGateways, resources: resources))
+            },
+            { concurrently({ ControlPlaneIndex(set: set, facts: facts, identity: identity, traffic: traffic, resources: resources) },
+                           { concurrentMap(count: set.clusters.count) { c in
+                               Self.readRoutedServiceHosts(facts: facts[c], suffix: traffic.globalSuffixes[c]) { kind in resources(kind, c) }
+                           } }) })
+        self.cidrIndex = cidrIndex
+        self.discovery = discovery
+        self.policy = policy
+        self.ingress = ingress
         self.ambient = ambient
         self.controlPlane = controlPlane
-        self.policy = policy
-        self.routedHosts = concurrentMap(count: set.clusters.count) { c in
-            Self.readRoutedServiceHosts(facts: facts[c], suffix: traffic.globalSuffixes[c]) { kind in (byKind[c][kind] ?? []).map { set.resources[$0] } }
-        }
+        self.routedHosts = routedHosts
     }
 
     /// Resources of `kind` in one cluster.

@@ -114,7 +114,23 @@ public struct IdentityGraph: Sendable {
 
     static let controlPlaneClustersAnnotation = "topology.istio.io/controlPlaneClusters"
 
-    init(set: ConfigSet, facts: [ClusterFacts], resourcesByCluster: [[Resource]]) {
+    /// Every meshNetworks configuration of the set, in cluster order (each cluster's install
+    /// values first, then its `istio*` ConfigMaps in the Istio namespace). Read apart from the
+    /// identity graph so that the traffic index, which needs only these, does not wait for it.
+    static func readMeshNetworks(facts: [ClusterFacts], resourcesByCluster: [[Resource]]) -> [MeshNetworks] {
+        var mesh: [MeshNetworks] = []
+        for f in facts {
+            for i in f.installs {
+                if let m = MeshNetworks.read(install: i) { mesh.append(m) }
+            }
+            for r in resourcesByCluster[f.index] where r.kind == "ConfigMap" && (r.name == "istio" || r.name.hasPrefix("istio-")) {
+                if r.namespace == f.istioNamespace, let m = MeshNetworks.read(configMap: r) { mesh.append(m) }
+            }
+        }
+        return mesh
+    }
+
+    init(set: ConfigSet, facts: [ClusterFacts], resourcesByCluster: [[Resource]], meshNetworks: [MeshNetworks]? = nil) {
         let n = set.clusters.count
         var paths: [InjectionPath?] = Array(repeating: nil, count: n)
         for f in facts {
@@ -143,7 +159,7 @@ public struct IdentityGraph: Sendable {
 
         // Remote secrets, meshNetworks, injection paths, network claims.
         var secrets: [RemoteSecret] = []
-        var mesh: [MeshNetworks] = []
+        let mesh = meshNetworks ?? Self.readMeshNetworks(facts: facts, resourcesByCluster: resourcesByCluster)
         var claims: [[NetworkClaim]] = Array(repeating: [], count: n)
         var cpRefs: [(Located<String>, Resource)] = []
         var gatewayValues: [[YAMLNode]] = Array(repeating: [], count: n)
@@ -162,7 +178,6 @@ public struct IdentityGraph: Sendable {
         // from its own resources only. Concatenated in cluster order afterwards.
         struct PerCluster {
             var secrets: [RemoteSecret] = []
-            var mesh: [MeshNetworks] = []
             var cpRefs: [(Located<String>, Resource)] = []
             var claims: [NetworkClaim] = []
             var links: [ConfigClusterLink] = []
@@ -175,15 +190,10 @@ public struct IdentityGraph: Sendable {
         let perCluster = concurrentMap(count: n) { c -> PerCluster in
             var out = PerCluster()
             let f = facts[c]
-            for i in f.installs {
-                if let m = MeshNetworks.read(install: i) { out.mesh.append(m) }
-            }
             for r in resourcesByCluster[c] {
                 switch r.kind {
                 case "Secret":
                     if let s = RemoteSecret.read(r, istioNamespace: f.istioNamespace, parses: kubeconfigParses) { out.secrets.append(s) }
-                case "ConfigMap" where r.name == "istio" || r.name.hasPrefix("istio-"):
-                    if r.namespace == f.istioNamespace, let m = MeshNetworks.read(configMap: r) { out.mesh.append(m) }
                 case "Namespace" where r.name == f.istioNamespace:
                     if let a = r.annotation(Self.controlPlaneClustersAnnotation) { out.cpRefs.append((a, r)) }
                 default:
@@ -198,7 +208,6 @@ public struct IdentityGraph: Sendable {
         }
         for p in perCluster {
             secrets += p.secrets
-            mesh += p.mesh
             cpRefs += p.cpRefs
         }
         claims = perCluster.map(\.claims)
@@ -218,14 +227,14 @@ public struct IdentityGraph: Sendable {
         self.apiServerOwners = owners
 
         // Network consensus: first without tie-breaking by other clusters, then with it.
-        let first = claims.map { NetworkClaims.consensus($0, elsewhere: []) }
-        var nets: [NetworkConsensus] = []
-        for c in 0..<n {
-            var elsewhere = Set<String>()
-            for (o, cons) in first.enumerated() where o != c { if let w = cons.network { elsewhere.insert(w) } }
-            nets.append(NetworkClaims.consensus(claims[c], elsewhere: elsewhere))
+        // "Used elsewhere" counts the first-round winners once (not a set per cluster: that is
+        // quadratic in the clusters).
+        let first = claims.map { NetworkClaims.consensus($0) }
+        var winners: [String: Int] = [:]
+        for cons in first { if let w = cons.network { winners[w, default: 0] += 1 } }
+        self.networks = (0..<n).map { c in
+            NetworkClaims.consensus(claims[c]) { name in (winners[name] ?? 0) - (first[c].network == name ? 1 : 0) > 0 }
         }
-        self.networks = nets
 
         // References.
         var refs: [ClusterReference] = []
