@@ -97,6 +97,27 @@ final class EmbeddedParseCacheTests: XCTestCase {
         XCTAssertNotEqual(a.line, b.line)
     }
 
+    func testCopiesShareOneNodeTableAndKeepTheirPositionsWhenRepositioned() throws {
+        let root = Self.file().roots[0]
+        let cache = EmbeddedParseCache()
+        let (h1, k1) = hosts(root)[0], (h2, k2) = hosts(root)[1]
+        let first = EmbeddedYAML(scalarOf: h1, key: k1, cache: cache)
+        let a = EmbeddedYAML(scalarOf: h1, key: k1, cache: cache)
+        let b = EmbeddedYAML(scalarOf: h2, key: k2, cache: cache)
+        XCTAssertEqual(cache.hits, 2)
+        // Copies borrow the kept tree (one node table for every copy), not a copy of it each.
+        XCTAssertNotNil(a.file.treeOwner)
+        XCTAssertTrue(a.file.treeOwner === b.file.treeOwner)
+        XCTAssertEqual(a.file.nodes.base, b.file.nodes.base)
+        XCTAssertNil(first.file.treeOwner, "the first parse owns its own tables")
+        // A copy made of a shifted copy (as rendered or relocated files are) keeps its positions.
+        let moved = b.file.repositioned { _ in }
+        XCTAssertNil(moved.treeOwner)
+        XCTAssertEqual(dump(moved), dump(b.file))
+        let fresh = EmbeddedYAML(scalarOf: h2, key: k2)
+        XCTAssertEqual(dump(b.file), dump(fresh.file))
+    }
+
     func testTextsWithDiagnosticsOrTheirOwnArenaAreNotShared() throws {
         let cache = EmbeddedParseCache()
         // A syntax error: parsed anew each time (its diagnostics are clamped and shifted apart).

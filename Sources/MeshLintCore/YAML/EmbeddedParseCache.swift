@@ -8,85 +8,109 @@ import Foundation
 /// text once; every other copy gets the same tree, re-homed: its positions moved to where its
 /// own host sits and its scalars read in its own host's bytes. The result is exactly what parsing
 /// that copy would give (same nodes, kinds, styles, children, tags and documents), at the cost
-/// of copying a few dozen nodes.
+/// of one small object: the node and child tables are shared, not copied.
 ///
 /// Only clean parses are shared: text whose scalars are all its own bytes (what lets a tree read
 /// them in its host's arena) and that parsed without a diagnostic. Anything else is parsed
 /// anew every time, as before. A cache belongs to one graph build (no process-wide state) and
 /// may be used from several threads; parses under non-default `YAMLLimits` must not use one.
 final class EmbeddedParseCache: @unchecked Sendable {
-    /// A parsed text with its positions before any shift.
-    private struct Entry {
+    /// A parsed text with its positions before any shift. Its node and child tables are shared
+    /// by every copy (each copy adds its own line and column shift when a position is read), so
+    /// it lives as long as the last copy, and frees them then.
+    final class SharedTree: Sendable {
         let text: [UInt8]
-        let nodes: [RawNode]
-        let children: [Int32]
+        let nodes: FrozenBuffer<RawNode>
+        let children: FrozenBuffer<Int32>
         let documents: [YAMLDocumentInfo]
         let tags: [String]
+
+        init(text: [UInt8], nodes: FrozenBuffer<RawNode>, children: FrozenBuffer<Int32>,
+             documents: [YAMLDocumentInfo], tags: [String]) {
+            self.text = text
+            self.nodes = nodes
+            self.children = children
+            self.documents = documents
+            self.tags = tags
+        }
+
+        deinit {
+            nodes.deallocate()
+            children.deallocate()
+        }
+
+        func matches(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+            text.count == count && memcmp(text, bytes, count) == 0
+        }
     }
 
     private let lock = NSLock()
-    private var entries: [Int: [Entry]] = [:]
+    private var entries: [Int: [SharedTree]] = [:]
     /// Lookups answered from the cache, and distinct texts kept (for tests).
     private(set) var hits = 0, stored = 0
 
     init() {}
 
     /// The parse of the `count` bytes of `host`'s arena at `start` (the host scalar's text),
-    /// with positions moved by `shift`, borrowing `host`'s arena; nil when the text has not
-    /// been parsed cleanly before.
+    /// with positions moved by `shift`, borrowing `host`'s arena and the shared tree; nil when
+    /// the text has not been parsed cleanly before.
     func file(for host: YAMLNode, shift: (lines: Int, columns: Int)?) -> YAMLFile? {
-        let r = host.raw
-        let text = host.file.arena.base + Int(r.start)
-        let count = Int(r.count)
-        let key = Self.hash(text, count)
-        lock.lock()
-        let entry = entries[key]?.first { $0.text.count == count && memcmp($0.text, text, count) == 0 }
-        if entry != nil { hits += 1 }
-        lock.unlock()
-        guard let entry else { return nil }
-        let dl = UInt32(max(0, shift?.lines ?? 0)), dc = UInt32(max(0, shift?.columns ?? 0))
-        let nodes = entry.nodes.map { n -> RawNode in
-            var n = n
-            n.line += dl
-            n.column += dc
-            return n
-        }
+        let (text, count) = Self.bytes(of: host)
+        guard let tree = find(text, count, countingHit: true) else { return nil }
         let documents = shift.map { s in
-            entry.documents.map { YAMLDocumentInfo(root: $0.root, position: $0.position.shifted(s.lines, s.columns)) }
-        } ?? entry.documents
+            tree.documents.map { YAMLDocumentInfo(root: $0.root, position: $0.position.shifted(s.lines, s.columns)) }
+        } ?? tree.documents
         return YAMLFile(path: host.file.path, byteCount: count, documents: documents, diagnostics: [],
-                        nodes: FrozenBuffer(nodes), children: FrozenBuffer(entry.children),
-                        arena: FrozenBuffer(borrowing: text, count: count), arenaOwner: host.file, tags: entry.tags)
+                        nodes: tree.nodes, children: tree.children,
+                        arena: FrozenBuffer(borrowing: text, count: count), arenaOwner: host.file, treeOwner: tree,
+                        lineShift: UInt32(max(0, shift?.lines ?? 0)), columnShift: UInt32(max(0, shift?.columns ?? 0)),
+                        tags: tree.tags)
     }
 
     /// Keeps `parsed`, the parse of `host`'s text moved by `shift`, when it is clean (see above).
     func insert(_ parsed: YAMLFile, for host: YAMLNode, shift: (lines: Int, columns: Int)?) {
         guard parsed.diagnostics.isEmpty, parsed.arenaOwner === host.file else { return }
-        let r = host.raw
-        let text = host.file.arena.base + Int(r.start)
-        let count = Int(r.count)
-        let dl = UInt32(max(0, shift?.lines ?? 0)), dc = UInt32(max(0, shift?.columns ?? 0))
+        let (text, count) = Self.bytes(of: host)
+        if find(text, count, countingHit: false) != nil { return }
+        // Positions as if the text started at line 1, column 1 (the parse's own shift removed).
+        let dl = UInt32(max(0, shift?.lines ?? 0)) + parsed.lineShift, dc = UInt32(max(0, shift?.columns ?? 0)) + parsed.columnShift
         let nodes = parsed.nodes.withUnsafeBufferPointer { buf in
             buf.map { n -> RawNode in
                 var n = n
-                n.line -= dl
-                n.column -= dc
+                n.line = n.line &+ parsed.lineShift &- dl
+                n.column = n.column &+ parsed.columnShift &- dc
                 return n
             }
         }
         let documents = shift.map { s in
             parsed.documents.map { YAMLDocumentInfo(root: $0.root, position: $0.position.shifted(-s.lines, -s.columns)) }
         } ?? parsed.documents
-        let entry = Entry(text: Array(UnsafeBufferPointer(start: text, count: count)), nodes: nodes,
-                          children: parsed.children.withUnsafeBufferPointer { Array($0) },
-                          documents: documents, tags: parsed.tags)
+        let tree = SharedTree(text: Array(UnsafeBufferPointer(start: text, count: count)), nodes: FrozenBuffer(nodes),
+                              children: parsed.children.withUnsafeBufferPointer { FrozenBuffer(Array($0)) },
+                              documents: documents, tags: parsed.tags)
         let key = Self.hash(text, count)
         lock.lock()
-        if !(entries[key]?.contains { $0.text.count == count && memcmp($0.text, text, count) == 0 } ?? false) {
-            entries[key, default: []].append(entry)
+        if !(entries[key]?.contains { $0.matches(text, count) } ?? false) {
+            entries[key, default: []].append(tree)
             stored += 1
         }
         lock.unlock()
+    }
+
+    /// The kept tree for these bytes, if any.
+    private func find(_ text: UnsafePointer<UInt8>, _ count: Int, countingHit: Bool) -> SharedTree? {
+        let key = Self.hash(text, count)
+        lock.lock()
+        defer { lock.unlock() }
+        let tree = entries[key]?.first { $0.matches(text, count) }
+        if tree != nil && countingHit { hits += 1 }
+        return tree
+    }
+
+    /// The bytes of a host scalar's text, in its file's arena.
+    private static func bytes(of host: YAMLNode) -> (UnsafeMutablePointer<UInt8>, Int) {
+        let r = host.raw
+        return (host.file.arena.base + Int(r.start), Int(r.count))
     }
 
     private static func hash(_ text: UnsafePointer<UInt8>, _ count: Int) -> Int {

@@ -3,7 +3,7 @@
 
 extension YAMLFile {
     /// A copy of this file whose nodes went through `move` (e.g. shifted or pinned to one place).
-    /// Every YAMLFile owns and frees its buffers, so the copy gets buffers of its own.
+    /// The copy gets buffers of its own, with this file's line and column shift applied.
     func repositioned(path: String? = nil, documents: [YAMLDocumentInfo]? = nil,
                       diagnostics: [YAMLDiagnostic]? = nil, _ move: (inout RawNode) -> Void) -> YAMLFile {
         repositioned(path: path, documents: documents, diagnostics: diagnostics) { (_: Int, n: inout RawNode) in move(&n) }
@@ -12,9 +12,12 @@ extension YAMLFile {
     /// Like `repositioned(path:documents:diagnostics:_:)`, with each node's index.
     func repositioned(path: String? = nil, documents: [YAMLDocumentInfo]? = nil,
                       diagnostics: [YAMLDiagnostic]? = nil, _ move: (Int, inout RawNode) -> Void) -> YAMLFile {
+        let (dl, dc) = (lineShift, columnShift)
         let moved = nodes.withUnsafeBufferPointer { buf in
             buf.enumerated().map { i, n -> RawNode in
                 var n = n
+                n.line += dl
+                n.column += dc
                 move(i, &n)
                 return n
             }

@@ -85,11 +85,18 @@ public final class YAMLFile: Sendable {
     /// The file whose arena `arena` lies in, when it is borrowed (embedded YAML whose scalars
     /// are the host scalar's own bytes); nil when this file owns its arena.
     let arenaOwner: YAMLFile?
+    /// What owns `nodes` and `children` when they are shared with other files (copies of one
+    /// embedded parse, see `EmbeddedParseCache`); nil when this file owns them.
+    let treeOwner: (any AnyObject & Sendable)?
+    /// Added to every node's line and column (a shared tree placed where this copy lies).
+    /// Document and diagnostic positions are stored already moved.
+    let lineShift: UInt32, columnShift: UInt32
     let tags: [String]
 
     init(path: String, byteCount: Int, documents: [YAMLDocumentInfo], diagnostics: [YAMLDiagnostic],
          nodes: FrozenBuffer<RawNode>, children: FrozenBuffer<Int32>, arena: FrozenBuffer<UInt8>,
-         arenaOwner: YAMLFile? = nil, tags: [String]) {
+         arenaOwner: YAMLFile? = nil, treeOwner: (any AnyObject & Sendable)? = nil,
+         lineShift: UInt32 = 0, columnShift: UInt32 = 0, tags: [String]) {
         self.path = path
         self.byteCount = byteCount
         self.documents = documents
@@ -98,6 +105,9 @@ public final class YAMLFile: Sendable {
         self.children = children
         self.arena = arena
         self.arenaOwner = arenaOwner
+        self.treeOwner = treeOwner
+        self.lineShift = lineShift
+        self.columnShift = columnShift
         self.tags = tags
     }
 
@@ -108,8 +118,10 @@ public final class YAMLFile: Sendable {
     }
 
     deinit {
-        nodes.deallocate()
-        children.deallocate()
+        if treeOwner == nil {
+            nodes.deallocate()
+            children.deallocate()
+        }
         if arenaOwner == nil { arena.deallocate() }
     }
 
@@ -148,9 +160,9 @@ public struct YAMLNode: Sendable, Hashable {
     /// The scalar style (`.block`/`.flow` for collections).
     public var style: YAMLScalarStyle { raw.style }
     /// 1-based line of the node's first character.
-    public var line: Int { Int(raw.line) }
+    public var line: Int { Int(raw.line) + Int(file.lineShift) }
     /// 1-based column of the node's first character.
-    public var column: Int { Int(raw.column) }
+    public var column: Int { Int(raw.column) + Int(file.columnShift) }
     /// Line and column together.
     public var position: SourcePosition { SourcePosition(line: line, column: column) }
     /// The explicit tag (`!!str`, `tag:yaml.org,2002:int`, ...), if any.
