@@ -192,4 +192,73 @@ final class EmbeddedParseCacheTests: XCTestCase {
             XCTAssertEqual(server.node.column, 17)
         }
     }
+
+    func testCopiesOfOneKubeconfigGetItsDefectsAtTheirOwnPlaces() throws {
+        // The same faulty kubeconfig (loopback server, TLS not verified, an exec credential, a
+        // context naming no user) held by two clusters: its facts and checks are read once, and
+        // every finding of each copy points into that copy's file.
+        let secret = """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: istio-remote-secret-c
+              namespace: istio-system
+              labels:
+                istio/multiCluster: "true"
+            stringData:
+              c: |
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - cluster:
+                    insecure-skip-tls-verify: true
+                    server: https://127.0.0.1:6443
+                  name: c
+                contexts:
+                - context: {cluster: c, user: nobody}
+                  name: c
+                current-context: c
+                users:
+                - name: c
+                  user:
+                    exec: {command: aws}
+
+            """
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("embedded-defects-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (c, padding) in [("a", ""), ("b", "# two lines\n# further down\n"), ("d", "#\n#\n")] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(c), withIntermediateDirectories: true)
+            try (padding + secret).write(to: dir.appendingPathComponent("\(c)/secret.yaml"), atomically: true, encoding: .utf8)
+        }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("c"), withIntermediateDirectories: true)
+        try "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n"
+            .write(to: dir.appendingPathComponent("c/ns.yaml"), atomically: true, encoding: .utf8)
+        let graph = MeshGraph(set: try ConfigSetLoader().load(paths: [dir.path]))
+        XCTAssertEqual(graph.identity.remoteSecrets.count, 3)
+        let copies = graph.identity.remoteSecrets.map { $0.entries[0].kubeconfig! }
+        // The first parse reads its own facts; the copies that share its tree share one read.
+        XCTAssertTrue(copies[1].facts === copies[2].facts, "one text, read once for the copies")
+        XCTAssertFalse(copies[2].isSource)
+
+        func lines(_ list: [(String, Int, String)]) -> [String: [String]] {
+            Dictionary(grouping: list, by: \.0).mapValues { $0.map { "\($0.1) \($0.2)" }.sorted() }
+        }
+        let defects = lines(graph.remoteSecretDefects().map { ($0.location.file, $0.location.line, "\($0.kind)") })
+        let tls = lines(graph.remoteSecretTLSProblems().map { ($0.node.file.path, $0.node.line, "\($0.kind)") })
+        let auth = lines(graph.remoteSecretAuthProblems().map { ($0.location.file, $0.location.line, "\($0.kind)") })
+        for report in [defects, tls, auth] {
+            let inA = try XCTUnwrap(report["a/secret.yaml"])
+            XCTAssertFalse(inA.isEmpty)
+            // The same findings, two lines further down in b's and d's files.
+            let moved = inA.map { line in
+                let parts = line.split(separator: " ", maxSplits: 1)
+                return "\(Int(parts[0])! + 2) \(parts[1])"
+            }.sorted()
+            XCTAssertEqual(report["b/secret.yaml"], moved)
+            XCTAssertEqual(report["d/secret.yaml"], moved)
+        }
+        XCTAssertEqual(auth["a/secret.yaml"]?.count, 2, "exec and the dangling user: \(auth)")
+        XCTAssertTrue(defects["a/secret.yaml"]!.contains { $0.hasPrefix("15 loopbackServer") }, "\(defects)")
+        XCTAssertTrue(tls["a/secret.yaml"]!.contains { $0.hasPrefix("14 insecureSkipVerify") }, "\(tls)")
+    }
 }

@@ -187,13 +187,14 @@ public struct IdentityGraph: Sendable {
         // The same remote secret is usually written into every other cluster's directory:
         // each distinct kubeconfig text is parsed once for the whole set.
         let kubeconfigParses = EmbeddedParseCache()
+        let kubeconfigFacts = KubeconfigReadCache()
         let perCluster = concurrentMap(count: n) { c -> PerCluster in
             var out = PerCluster()
             let f = facts[c]
             for r in resourcesByCluster[c] {
                 switch r.kind {
                 case "Secret":
-                    if let s = RemoteSecret.read(r, istioNamespace: f.istioNamespace, parses: kubeconfigParses) { out.secrets.append(s) }
+                    if let s = RemoteSecret.read(r, istioNamespace: f.istioNamespace, parses: kubeconfigParses, kubeconfigs: kubeconfigFacts) { out.secrets.append(s) }
                 case "Namespace" where r.name == f.istioNamespace:
                     if let a = r.annotation(Self.controlPlaneClustersAnnotation) { out.cpRefs.append((a, r)) }
                 default:

@@ -1,30 +1,57 @@
+import Foundation
+
 /// A kubeconfig embedded in a Secret value (the credentials istiod uses to watch another
 /// cluster's API server). Cluster, context and user names inside it are local aliases, not
 /// cluster references (SPEC §1); only `server` says where it points.
 public struct Kubeconfig: Sendable {
     /// The parsed text (positions mapped to the outer file when it was a `|` block).
     public let embedded: EmbeddedYAML
+    /// What the text says, read once for every copy of the same text (see `KubeconfigReadCache`);
+    /// its nodes lie in `facts.source`, and the accessors below move them to `embedded`.
+    let facts: KubeconfigFacts
+
     /// `clusters[].cluster.server`, located at the value (or at the Secret value when unmapped).
-    public let servers: [Located<String>]
+    public var servers: [Located<String>] { rehomed(facts.servers) }
     /// `clusters[].name` (local aliases).
-    public let clusterAliases: [Located<String>]
+    public var clusterAliases: [Located<String>] { rehomed(facts.clusterAliases) }
     /// `contexts[].name` (local aliases).
-    public let contextAliases: [Located<String>]
+    public var contextAliases: [Located<String>] { rehomed(facts.contextAliases) }
     /// `current-context`.
-    public let currentContext: Located<String>?
+    public var currentContext: Located<String>? { facts.currentContext.map(rehomed) }
     /// True when some user entry carries credentials (token, token file, client certificate,
     /// auth provider, exec plugin or basic auth).
-    public let hasCredentials: Bool
+    public var hasCredentials: Bool { facts.hasCredentials }
     /// `users` entries, located at their `user` mapping (for "no credentials" findings).
-    public let users: [YAMLNode]
-    /// The first syntax error of the embedded text: message and outer position.
-    public let syntaxError: (message: String, position: SourcePosition)?
+    public var users: [YAMLNode] { isSource ? facts.users : facts.users.map(rehome) }
+    /// The first syntax error of the embedded text: message and outer position (texts with
+    /// one are never shared, so this is the copy's own).
+    public var syntaxError: (message: String, position: SourcePosition)? { facts.syntaxError }
     /// Credentials istiod refuses unless `PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS` lists
     /// them (`pkg/kube` sanitizeKubeConfig), in the order written.
-    public let unsafeAuth: [UnsafeAuth]
+    public var unsafeAuth: [UnsafeAuth] {
+        isSource ? facts.unsafeAuth
+            : facts.unsafeAuth.map { UnsafeAuth(what: $0.what, option: $0.option, node: rehome($0.node), fieldPath: $0.fieldPath) }
+    }
     /// Context wiring `clientcmd.Validate` rejects: a `current-context` or a context's
     /// `cluster`/`user` that names no entry.
-    public let danglingNames: [DanglingName]
+    public var danglingNames: [DanglingName] {
+        isSource ? facts.danglingNames
+            : facts.danglingNames.map { DanglingName(fieldPath: $0.fieldPath, name: rehomed($0.name), expected: $0.expected) }
+    }
+
+    /// True when the facts were read from this very copy (nothing to move).
+    var isSource: Bool { facts.source.file === embedded.file }
+
+    /// `node` of `facts.source` as the same node of this copy: same index in the shared tree,
+    /// or this copy's host where the source's host stood (unmapped positions).
+    func rehome(_ node: YAMLNode) -> YAMLNode {
+        if node.file === facts.source.file { return YAMLNode(file: embedded.file, index: node.index) }
+        if node == facts.source.host { return embedded.host }
+        return node
+    }
+
+    func rehomed(_ v: Located<String>) -> Located<String> { isSource ? v : Located(v.value, rehome(v.node)) }
+    func rehomed(_ list: [Located<String>]) -> [Located<String>] { isSource ? list : list.map { Located($0.value, rehome($0.node)) } }
 
     /// One credential istiod refuses by default.
     public struct UnsafeAuth: Sendable {
@@ -67,13 +94,27 @@ public struct Kubeconfig: Sendable {
     /// Reads a kubeconfig from embedded text. With `requireShape`, returns nil unless the text
     /// parses and looks like a kubeconfig; without it, a text that does not parse still gives a
     /// kubeconfig carrying its syntax error (a Secret that is a remote secret by name).
-    static func read(_ embedded: EmbeddedYAML, requireShape: Bool) -> Kubeconfig? {
+    /// With `cache`, a text whose parse is shared with earlier copies (`EmbeddedParseCache`) is
+    /// read once for all of them: the copies get the same facts, moved to their own positions.
+    static func read(_ embedded: EmbeddedYAML, requireShape: Bool, cache: KubeconfigReadCache? = nil) -> Kubeconfig? {
+        if let cache, let tree = embedded.file.treeOwner {
+            let facts = cache.facts(tree: tree, exact: embedded.exact, requireShape: requireShape) {
+                readFacts(embedded, requireShape: requireShape)
+            }
+            return facts.map { Kubeconfig(embedded: embedded, facts: $0) }
+        }
+        return readFacts(embedded, requireShape: requireShape).map { Kubeconfig(embedded: embedded, facts: $0) }
+    }
+
+    /// The facts of one copy, its nodes in `embedded`; nil when `requireShape` and the text is
+    /// no kubeconfig.
+    static func readFacts(_ embedded: EmbeddedYAML, requireShape: Bool) -> KubeconfigFacts? {
         let root = embedded.root
         let err = embedded.syntaxErrors.first.map { ($0.message, embedded.position($0.position)) }
         if requireShape && !looksLikeKubeconfig(root) { return nil }
         if !requireShape && err == nil && root != nil && !(root!.isMapping) {
             // A scalar (e.g. a token pasted alone) is no kubeconfig at all.
-            return Kubeconfig(embedded: embedded, servers: [], clusterAliases: [], contextAliases: [],
+            return KubeconfigFacts(source: embedded, servers: [], clusterAliases: [], contextAliases: [],
                               currentContext: nil, hasCredentials: false, users: [],
                               syntaxError: ("the value is not a kubeconfig (a \(root!.kind == .scalar ? "plain string" : "list"))", embedded.host.position),
                               unsafeAuth: [], danglingNames: [])
@@ -113,7 +154,7 @@ public struct Kubeconfig: Sendable {
                 dangling.append(DanglingName(fieldPath: "contexts[\(ci)].context.\(key)", name: Located(v, embedded.locate(n)), expected: key))
             }
         }
-        return Kubeconfig(embedded: embedded, servers: servers, clusterAliases: clusterAliases,
+        return KubeconfigFacts(source: embedded, servers: servers, clusterAliases: clusterAliases,
                           contextAliases: contextAliases, currentContext: current, hasCredentials: creds,
                           users: users, syntaxError: err, unsafeAuth: unsafe, danglingNames: dangling)
     }
@@ -142,5 +183,85 @@ public struct Kubeconfig: Sendable {
             }
         }
         return out
+    }
+}
+
+/// What one kubeconfig text says, with nodes in the copy it was read from (`source`). Shared by
+/// every copy of the same text: a mesh kept in git holds each cluster's kubeconfig once per
+/// other cluster (999,000 copies of 1,000 texts at 1,000 clusters).
+final class KubeconfigFacts: @unchecked Sendable {
+    let source: EmbeddedYAML
+    let servers: [Located<String>]
+    let clusterAliases: [Located<String>]
+    let contextAliases: [Located<String>]
+    let currentContext: Located<String>?
+    let hasCredentials: Bool
+    let users: [YAMLNode]
+    let syntaxError: (message: String, position: SourcePosition)?
+    let unsafeAuth: [Kubeconfig.UnsafeAuth]
+    let danglingNames: [Kubeconfig.DanglingName]
+    /// `Kubeconfig.looksLikeKubeconfig` of the text's root.
+    let looksLikeKubeconfig: Bool
+
+    init(source: EmbeddedYAML, servers: [Located<String>], clusterAliases: [Located<String>],
+         contextAliases: [Located<String>], currentContext: Located<String>?, hasCredentials: Bool,
+         users: [YAMLNode], syntaxError: (message: String, position: SourcePosition)?,
+         unsafeAuth: [Kubeconfig.UnsafeAuth], danglingNames: [Kubeconfig.DanglingName]) {
+        self.source = source
+        self.servers = servers
+        self.clusterAliases = clusterAliases
+        self.contextAliases = contextAliases
+        self.currentContext = currentContext
+        self.hasCredentials = hasCredentials
+        self.users = users
+        self.syntaxError = syntaxError
+        self.unsafeAuth = unsafeAuth
+        self.danglingNames = danglingNames
+        self.looksLikeKubeconfig = Kubeconfig.looksLikeKubeconfig(source.root)
+    }
+
+    // Facts the checks derive from the text alone, computed by the first caller and kept.
+    private let lock = NSLock()
+    var serverChecks: KubeconfigServerChecks?
+    var tlsProblems: [(kind: RemoteSecretTLSProblem.Kind, node: YAMLNode, fieldPath: String)]?
+
+    /// The derived fact at `field`, made by `make` (on `source`) by its first caller.
+    func memo<T>(_ field: ReferenceWritableKeyPath<KubeconfigFacts, T?>, _ make: () -> T) -> T {
+        lock.lock()
+        if let known = self[keyPath: field] { lock.unlock(); return known }
+        lock.unlock()
+        let value = make()
+        lock.lock()
+        self[keyPath: field] = value
+        lock.unlock()
+        return value
+    }
+}
+
+/// Kubeconfig facts per shared parse (one graph build, any thread): copies of one text with the
+/// same position mapping read the facts once.
+final class KubeconfigReadCache: @unchecked Sendable {
+    private struct Key: Hashable {
+        let tree: ObjectIdentifier
+        let exact: Bool
+        let requireShape: Bool
+    }
+    private let lock = NSLock()
+    private var read: [Key: KubeconfigFacts?] = [:]
+    /// The trees the keys name, kept alive so that no identifier is reused.
+    private var trees: [AnyObject] = []
+
+    func facts(tree: AnyObject, exact: Bool, requireShape: Bool, _ make: () -> KubeconfigFacts?) -> KubeconfigFacts? {
+        let key = Key(tree: ObjectIdentifier(tree), exact: exact, requireShape: requireShape)
+        lock.lock()
+        if let known = read[key] { lock.unlock(); return known }
+        lock.unlock()
+        let value = make()
+        lock.lock()
+        defer { lock.unlock() }
+        if let raced = read[key] { return raced }
+        read[key] = value
+        trees.append(tree)
+        return value
     }
 }

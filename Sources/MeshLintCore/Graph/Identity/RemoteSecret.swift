@@ -81,7 +81,8 @@ public final class RemoteSecret: Sendable {
     /// content only counts in the Istio namespace (`istioNamespace`), or elsewhere when labelled
     /// `istio/multiCluster: "true"`: other kubeconfigs belong to other tools (Cluster API
     /// `<cluster>-kubeconfig`, Flux, Argo CD).
-    static func read(_ r: Resource, istioNamespace: String = "istio-system", parses: EmbeddedParseCache? = nil) -> RemoteSecret? {
+    static func read(_ r: Resource, istioNamespace: String = "istio-system", parses: EmbeddedParseCache? = nil,
+                     kubeconfigs: KubeconfigReadCache? = nil) -> RemoteSecret? {
         guard r.kind == "Secret", !notRemoteSecretNames.contains(r.name) else { return nil }
         var evidence = Set<Evidence>()
         var suffix: Located<String>?
@@ -127,8 +128,8 @@ public final class RemoteSecret: Sendable {
                 }
                 var kubeconfig: Kubeconfig?
                 if let embedded {
-                    kubeconfig = Kubeconfig.read(embedded, requireShape: !byDeclaration)
-                    if kubeconfig != nil && Kubeconfig.looksLikeKubeconfig(embedded.root) { evidence.insert(.kubeconfig) }
+                    kubeconfig = Kubeconfig.read(embedded, requireShape: !byDeclaration, cache: kubeconfigs)
+                    if let kubeconfig, kubeconfig.facts.looksLikeKubeconfig { evidence.insert(.kubeconfig) }
                 }
                 entries.append(Entry(key: Located(key, k), field: field, value: v, kubeconfig: kubeconfig,
                                      decodeProblem: problem))

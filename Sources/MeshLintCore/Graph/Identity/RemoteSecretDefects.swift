@@ -144,41 +144,101 @@ extension MeshGraph {
 
     private func serverDefects(_ kc: Kubeconfig, entry: RemoteSecret.Entry, holder: Int, target: Int?,
                                add: (RemoteSecretDefect.Kind, RemoteSecret.Entry?, Int?, SourceLocation, String) -> Void) {
-        let e = kc.embedded
-        var servers = 0
-        for (i, item) in (e.root?["clusters"]?.items ?? []).enumerated() {
-            guard let node = item.at("cluster", "server") else { continue }
-            servers += 1
+        let checks = kc.serverChecks
+        for check in checks.servers {
             // Location and path are only built for a defect (most servers have none).
             func report(_ kind: RemoteSecretDefect.Kind) {
-                add(kind, entry, target, SourceLocation(e.locate(node)), "\(entry.fieldPath).clusters[\(i)].cluster.server")
+                add(kind, entry, target, SourceLocation(kc.rehome(check.node)), "\(entry.fieldPath).clusters[\(check.index)].cluster.server")
             }
-            guard let text = node.text, !text.allSatisfy(\.isWhitespace), let host = APIServers.host(of: text) else {
+            switch check.verdict {
+            case .fine:
+                break
+            case .noServer:
                 report(.noServer)
-                continue
-            }
-            if Placeholder.isTemplate(text) || Placeholder.isTemplate(host) { continue }
-            if let what = KubeconfigServerHost.loopback(host) {
-                report(.loopbackServer(server: Redact.url(text), host: host, what: what))
-            } else if KubeconfigServerHost.isInClusterName(host) {
-                report(.inClusterServer(server: Redact.url(text), host: host))
-            } else if let t = target, t != holder, let ip = IPAddress.parseIfAddress(host) {
+            case .loopback(let server, let host, let what):
+                report(.loopbackServer(server: server, host: host, what: what))
+            case .inCluster(let server, let host):
+                report(.inClusterServer(server: server, host: host))
+            case .address(let server, let host, let ip):
+                guard let t = target, t != holder else { break }
                 let ranges = cidrIndex.cidrs(t)
                 // Pod IPs are routable between clusters of one network (SPEC: same network);
                 // ClusterIPs never leave their cluster.
                 let sameNetwork = identity.network(t) == identity.network(holder)
                 if let src = ranges.effective(.service).first(where: { $0.value.contains(ip) })
                     ?? (sameNetwork ? nil : ranges.effective(.pod).first(where: { $0.value.contains(ip) })) {
-                    report(.serverInTargetRange(server: Redact.url(text), host: host, range: src))
+                    report(.serverInTargetRange(server: server, host: host, range: src))
                 }
             }
         }
-        if servers == 0 {
-            let first = e.root?["clusters"]?.items.first
-            let node = first.map { ($0.keyNode("cluster") ?? $0) }.map(e.locate)
-                ?? e.root?.keyNode("clusters").map(e.locate) ?? entry.key.node
-            add(.noServer, entry, target, SourceLocation(node), entry.fieldPath + ".clusters")
+        if let node = checks.noServers {
+            add(.noServer, entry, target, SourceLocation(kc.rehome(node)), entry.fieldPath + ".clusters")
         }
+    }
+}
+
+/// What the text of a kubeconfig says about its `server`s, apart from which cluster it is meant
+/// for: read once per distinct text (`KubeconfigFacts`), with nodes in the facts' source copy.
+struct KubeconfigServerChecks: Sendable {
+    struct Server: Sendable {
+        enum Verdict: Sendable {
+            /// Nothing to report, or a template placeholder (not judged).
+            case fine
+            /// Empty, blank or without a host.
+            case noServer
+            case loopback(server: String, host: String, what: String)
+            case inCluster(server: String, host: String)
+            /// An IP address: reported when it lies in the target cluster's ranges.
+            case address(server: String, host: String, ip: IPAddress)
+        }
+        /// Index in `clusters`.
+        let index: Int
+        /// Where to report (the server value, or the host when positions are unmapped).
+        let node: YAMLNode
+        let verdict: Verdict
+    }
+    let servers: [Server]
+    /// Where to report a kubeconfig without any server; nil when it has one.
+    let noServers: YAMLNode?
+
+    init(_ e: EmbeddedYAML, fallback: YAMLNode) {
+        var out: [Server] = []
+        for (i, item) in (e.root?["clusters"]?.items ?? []).enumerated() {
+            guard let node = item.at("cluster", "server") else { continue }
+            let verdict: Server.Verdict
+            if let text = node.text, !text.allSatisfy(\.isWhitespace), let host = APIServers.host(of: text) {
+                if Placeholder.isTemplate(text) || Placeholder.isTemplate(host) {
+                    verdict = .fine
+                } else if let what = KubeconfigServerHost.loopback(host) {
+                    verdict = .loopback(server: Redact.url(text), host: host, what: what)
+                } else if KubeconfigServerHost.isInClusterName(host) {
+                    verdict = .inCluster(server: Redact.url(text), host: host)
+                } else if let ip = IPAddress.parseIfAddress(host) {
+                    verdict = .address(server: Redact.url(text), host: host, ip: ip)
+                } else {
+                    verdict = .fine
+                }
+            } else {
+                verdict = .noServer
+            }
+            out.append(Server(index: i, node: e.locate(node), verdict: verdict))
+        }
+        servers = out
+        if out.isEmpty {
+            let first = e.root?["clusters"]?.items.first
+            noServers = first.map { ($0.keyNode("cluster") ?? $0) }.map(e.locate)
+                ?? e.root?.keyNode("clusters").map(e.locate) ?? fallback
+        } else {
+            noServers = nil
+        }
+    }
+}
+
+extension Kubeconfig {
+    /// The server checks of this text, read once for every copy (nodes in `facts.source`:
+    /// pass them through `rehome`).
+    var serverChecks: KubeconfigServerChecks {
+        facts.memo(\.serverChecks) { KubeconfigServerChecks(facts.source, fallback: facts.source.host) }
     }
 }
 

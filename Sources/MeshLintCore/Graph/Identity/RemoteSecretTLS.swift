@@ -40,7 +40,16 @@ extension Kubeconfig {
     /// not judged: nothing can be said about them. `judge` gives the verdict on a
     /// `certificate-authority-data` node, a non-null scalar (`judgeCA`, or a cache of it): its
     /// text is only copied out when it is judged.
+    /// The text's problems are judged once for every copy of it (`KubeconfigFacts`), and moved
+    /// to this copy's nodes.
     func tlsProblems(judge: (YAMLNode) -> RemoteSecretTLSProblem.Kind? = { judgeCA($0.text ?? "", node: $0) })
+        -> [(kind: RemoteSecretTLSProblem.Kind, node: YAMLNode, fieldPath: String)] {
+        let own = facts.memo(\.tlsProblems) { Kubeconfig(embedded: facts.source, facts: facts).readTLSProblems(judge: judge) }
+        return isSource ? own : own.map { ($0.kind, rehome($0.node), $0.fieldPath) }
+    }
+
+    /// `tlsProblems` read from this copy's own text.
+    private func readTLSProblems(judge: (YAMLNode) -> RemoteSecretTLSProblem.Kind?)
         -> [(kind: RemoteSecretTLSProblem.Kind, node: YAMLNode, fieldPath: String)] {
         guard syntaxError == nil, let root = embedded.root else { return [] }
         var out: [(kind: RemoteSecretTLSProblem.Kind, node: YAMLNode, fieldPath: String)] = []
