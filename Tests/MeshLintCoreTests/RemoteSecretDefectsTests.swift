@@ -178,4 +178,21 @@ final class RemoteSecretDefectsTests: XCTestCase {
         g = graph(["c1/iop.yaml": Self.iop1, "c2/iop.yaml": Self.iop2, "c1/s.yaml": secret(labelled: false)])
         XCTAssertEqual(g.identity.remoteSecrets.count, 0, "an unlabelled kubeconfig elsewhere belongs to another tool")
     }
+
+    func testSecretTargetsKeepTheLowestAndWhetherItIsTheOnlyOne() {
+        var t = SecretTargets()
+        XCTAssertNil(t.lowest)
+        XCTAssertNil(t.only)
+        t.add(5)
+        t.add(5)
+        XCTAssertEqual(t.lowest, 5)
+        XCTAssertEqual(t.only, 5, "one target written twice is still the only one")
+        t.add(3)
+        XCTAssertEqual(t.lowest, 3)
+        XCTAssertNil(t.only)
+        t.add(5)
+        t.add(3)
+        XCTAssertEqual(t.lowest, 3)
+        XCTAssertNil(t.only, "never the only one again")
+    }
 }

@@ -75,8 +75,10 @@ extension MeshGraph {
     /// checked once per cluster; callers dedupe by location).
     public func remoteSecretDefects() -> [RemoteSecretDefect] {
         let id = identity
-        var targets = Array(repeating: Set<Int>(), count: id.remoteSecrets.count)
-        for e in id.remoteSecretEdges where e.secret < targets.count { targets[e.secret].insert(e.target) }
+        // What the checks need of each secret's targets: the lowest, and whether it is the only
+        // one (no set per secret).
+        var targets = Array(repeating: SecretTargets(), count: id.remoteSecrets.count)
+        for e in id.remoteSecretEdges where e.secret < targets.count { targets[e.secret].add(e.target) }
         // Secrets are independent: checked in contiguous chunks on all cores, concatenated in
         // secret order (the order the findings come out in does not depend on the chunking).
         let targetsBySecret = targets
@@ -89,7 +91,7 @@ extension MeshGraph {
     }
 
     /// The defects of remote secrets `range` (indices into `identity.remoteSecrets`).
-    private func defects(ofSecrets range: Range<Int>, targetsBySecret: [Set<Int>]) -> [RemoteSecretDefect] {
+    private func defects(ofSecrets range: Range<Int>, targetsBySecret: [SecretTargets]) -> [RemoteSecretDefect] {
         let id = identity
         var out: [RemoteSecretDefect] = []
         for si in range {
@@ -101,7 +103,7 @@ extension MeshGraph {
                 out.append(RemoteSecretDefect(kind: kind, secret: s, entry: entry, target: target, holder: holder, location: loc, fieldPath: path))
             }
             if let ns = s.resource.metadata?["namespace"], let v = ns.text, v != f.istioNamespace {
-                add(.wrongNamespace(expected: f.istioNamespace), nil, targetsBySecret[si].min(),
+                add(.wrongNamespace(expected: f.istioNamespace), nil, targetsBySecret[si].lowest,
                     SourceLocation(ns), "metadata.namespace")
             }
             let ownID = id.clusterID(holder, facts: f)?.value
@@ -109,7 +111,7 @@ extension MeshGraph {
             for entry in s.entries {
                 let ref = refs.first { $0.kind == .secretKey && $0.name.node == entry.key.node }
                 var target = ref?.target
-                if target == nil, s.entries.count == 1, secretTarget.count == 1 { target = secretTarget.first }
+                if target == nil, s.entries.count == 1, let only = secretTarget.only { target = only }
                 if entry.key.value == ownID || ref?.target == holder {
                     add(.ownCluster, entry, holder, SourceLocation(entry.key.node), entry.fieldPath)
                     continue
@@ -175,6 +177,22 @@ extension MeshGraph {
             add(.noServer, entry, target, SourceLocation(kc.rehome(node)), entry.fieldPath + ".clusters")
         }
     }
+}
+
+/// The clusters one remote secret's edges point at, as far as the defect checks need them.
+struct SecretTargets: Sendable {
+    /// The lowest target index, if any.
+    private(set) var lowest: Int?
+    private var distinct = 0
+
+    mutating func add(_ t: Int) {
+        if let l = lowest, l == t { return }
+        distinct += 1
+        lowest = min(lowest ?? t, t)
+    }
+
+    /// The target when there is exactly one.
+    var only: Int? { distinct == 1 ? lowest : nil }
 }
 
 /// What the text of a kubeconfig says about its `server`s, apart from which cluster it is meant
