@@ -88,7 +88,7 @@ final class EmbeddedParseCache: @unchecked Sendable {
         let tree = SharedTree(text: Array(UnsafeBufferPointer(start: text, count: count)), nodes: FrozenBuffer(nodes),
                               children: parsed.children.withUnsafeBufferPointer { FrozenBuffer(Array($0)) },
                               documents: documents, tags: parsed.tags)
-        let key = Self.hash(text, count)
+        let key = hash(text, count)
         lock.lock()
         if !(entries[key]?.contains { $0.matches(text, count) } ?? false) {
             entries[key, default: []].append(tree)
@@ -99,7 +99,7 @@ final class EmbeddedParseCache: @unchecked Sendable {
 
     /// The kept tree for these bytes, if any.
     private func find(_ text: UnsafePointer<UInt8>, _ count: Int, countingHit: Bool) -> SharedTree? {
-        let key = Self.hash(text, count)
+        let key = hash(text, count)
         lock.lock()
         defer { lock.unlock() }
         let tree = entries[key]?.first { $0.matches(text, count) }
@@ -113,9 +113,28 @@ final class EmbeddedParseCache: @unchecked Sendable {
         return (host.file.arena.base + Int(r.start), Int(r.count))
     }
 
-    private static func hash(_ text: UnsafePointer<UInt8>, _ count: Int) -> Int {
-        var h = Hasher()
-        h.combine(bytes: UnsafeRawBufferPointer(start: text, count: count))
-        return h.finalize()
+    /// A per-cache random seed, so that texts cannot be written to collide on purpose.
+    private let seed = UInt64.random(in: .min ... .max)
+
+    /// A hash of the whole text, eight bytes at a time (a multiply-xorshift mix, seeded):
+    /// every kubeconfig of the set is hashed, and SipHash over a million texts of about a
+    /// kilobyte cost as much as reading them. Equal hashes are still compared byte for byte.
+    private func hash(_ text: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        var h = seed ^ (UInt64(count) &* 0x9E37_79B9_7F4A_7C15)
+        let raw = UnsafeRawPointer(text)
+        var i = 0
+        while i + 8 <= count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        while i < count {
+            tail = tail << 8 | UInt64(text[i])
+            i += 1
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 29
+        return Int(bitPattern: UInt(h))
     }
 }

@@ -101,11 +101,14 @@ public final class RemoteSecret: Sendable {
         if !byDeclaration, r.namespace != istioNamespace, r.label("istio/multiCluster")?.value != "true" { return nil }
 
         var entries: [Entry] = []
-        var seenKeys = Set<String>()
+        // Keys seen so far: a secret has one or a few, so a list (a set per secret costs a
+        // hash table allocation for each of a million secrets).
+        var seenKeys: [String] = []
         for field in ["stringData", "data"] {
             guard let map = r.root[field], map.isMapping else { continue }
             for (k, v) in map.pairs {
-                guard let key = k.text, seenKeys.insert(key).inserted else { continue }
+                guard let key = k.text, !seenKeys.contains(key) else { continue }
+                seenKeys.append(key)
                 var problem: String?
                 var embedded: EmbeddedYAML?
                 if field == "data" {
