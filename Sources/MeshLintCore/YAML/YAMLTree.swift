@@ -259,6 +259,22 @@ public struct YAMLNode: Sendable, Hashable {
         return (0..<Int(r.count)).map { YAMLNode(file: f, index: f.children[Int(r.start) + $0]) }
     }
 
+    /// Calls `body` with each key/value pair of a mapping as written (merge keys not expanded),
+    /// in order; nothing for other nodes. `pairs` without building an array, for loops that
+    /// visit every resource.
+    @inline(__always)
+    public func forEachPair(_ body: (_ key: YAMLNode, _ value: YAMLNode) throws -> Void) rethrows {
+        let r = raw
+        guard r.kind == .mapping else { return }
+        let f = file
+        var i = Int(r.start)
+        let end = i + Int(r.count)
+        while i < end {
+            try body(YAMLNode(file: f, index: f.children[i]), YAMLNode(file: f, index: f.children[i + 1]))
+            i += 2
+        }
+    }
+
     /// The key/value pairs of a mapping as written (merge keys not expanded).
     public var pairs: [(key: YAMLNode, value: YAMLNode)] {
         let r = raw

@@ -9,8 +9,9 @@ struct RemoteSecretMissingLabelRule: Rule {
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []
         var seen = Set<YAMLNode>()
-        for s in context.graph.identity.remoteSecrets where seen.insert(s.resource.root).inserted {
-            if s.isSelectedByIstiod { continue }
+        // Only a shared file's Secret appears more than once (once per cluster).
+        for s in context.graph.identity.remoteSecrets where !s.isSelectedByIstiod {
+            guard !s.resource.isShared || seen.insert(s.resource.root).inserted else { continue }
             let r = s.resource
             let cluster: Int? = r.isShared ? nil : s.holder
             let what = "Secret \(r.namespace)/\(r.name) is a remote secret (\(describe(s)))"

@@ -16,11 +16,15 @@ struct RemoteSecretUnknownClusterRule: Rule {
         let aliases = Set(id.references.filter { $0.kind == .fromRegistry && $0.resolution == .registryAlias }.map(\.name.value))
         var out: [Finding] = []
         var seen = Set<YAMLNode>()
-        for (si, s) in id.remoteSecrets.enumerated() where seen.insert(s.resource.root).inserted {
+        // Only a shared file's Secret appears more than once (once per cluster).
+        for (si, s) in id.remoteSecrets.enumerated() where !s.resource.isShared || seen.insert(s.resource.root).inserted {
             let r = s.resource
             let cluster: Int? = r.isShared ? nil : s.holder
+            let all = id.references(ofSecret: si)
+            // Almost every secret names known clusters: nothing to build for those.
+            guard all.contains(where: { ($0.kind == .secretKey || $0.kind == .secretAnnotation) && $0.target == nil && !$0.ambiguous }) else { continue }
             var reported = Set<String>()
-            let refs = id.references(ofSecret: si).filter { $0.kind == .secretKey || $0.kind == .secretAnnotation }
+            let refs = all.filter { $0.kind == .secretKey || $0.kind == .secretAnnotation }
             for ref in refs where ref.target == nil && !ref.ambiguous && reported.insert(ref.name.value).inserted {
                 let name = ref.name.value
                 var suggestion = Suggest.nearest(name, in: candidates)

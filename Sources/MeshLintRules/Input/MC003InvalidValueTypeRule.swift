@@ -25,20 +25,24 @@ struct InvalidValueTypeRule: Rule {
                         report(n, "metadata.\(field) is \(describe(n)), but the API server only accepts a string here and rejects the whole object. Quote the value.", "metadata.\(field)")
                     }
                 }
-                for field in Self.mapFields {
-                    guard let map = meta[field], map.isMapping else { continue }
-                    for (k, v) in map.pairs where !isString(v) && !v.isNull {
+                // The labels and annotations nodes the resource keeps (no lookup, no pair array).
+                func checkValues(_ field: String, _ map: YAMLNode?) {
+                    map?.forEachPair { k, v in
+                        guard !isString(v) && !v.isNull else { return }
                         let key = k.scalar ?? "?"
                         let noun = field == "labels" ? "label" : "annotation"
                         report(v, "\(noun) \(key) has \(describe(v)), but \(noun) values must be strings: the API server rejects the \(kind), so nothing that depends on this \(noun) (such as istiod's `istio/multiCluster` selector) ever sees it. Quote it: \(quoted(v)).",
                                "metadata.\(field).\(key)")
                     }
                 }
+                checkValues("labels", r.labelsNode)
+                checkValues("annotations", r.annotationsNode)
             }
             if kind == "Secret" || kind == "ConfigMap" {
                 for field in Self.dataFields {
                     guard let map = root[field], map.isMapping else { continue }
-                    for (k, v) in map.pairs where !isString(v) && !v.isNull {
+                    map.forEachPair { k, v in
+                        guard !isString(v) && !v.isNull else { return }
                         // A Secret's values are never quoted back (SPEC 7), only their type.
                         let what = kind == "Secret" ? describe(v, reveal: false) : describe(v)
                         report(v, "\(field).\(k.scalar ?? "?") in \(kind) \(r.name) has \(what); \(kind) data values must be strings, so the API server rejects the object. Quote it or use a block scalar (|).",
@@ -96,7 +100,6 @@ struct InvalidValueTypeRule: Rule {
 
     // Field names, allocated once (the loops below run for every resource of the set).
     static let nameFields = ["name", "namespace"]
-    static let mapFields = ["labels", "annotations"]
     static let dataFields = ["data", "stringData", "binaryData"]
     static let portFields = ["port", "nodePort"]
     static let containerLists = ["containers", "initContainers"]
