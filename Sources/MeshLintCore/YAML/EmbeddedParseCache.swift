@@ -57,10 +57,8 @@ final class EmbeddedParseCache: @unchecked Sendable {
     func file(for host: YAMLNode, shift: (lines: Int, columns: Int)?) -> YAMLFile? {
         let (text, count) = Self.bytes(of: host)
         guard let tree = find(text, count, countingHit: true) else { return nil }
-        let documents = shift.map { s in
-            tree.documents.map { YAMLDocumentInfo(root: $0.root, position: $0.position.shifted(s.lines, s.columns)) }
-        } ?? tree.documents
-        return YAMLFile(path: host.file.path, byteCount: count, documents: documents, diagnostics: [],
+        // The documents are shared too: `YAMLFile.documents` adds the shift.
+        return YAMLFile(path: host.file.path, byteCount: count, documents: tree.documents, diagnostics: [],
                         nodes: tree.nodes, children: tree.children,
                         arena: FrozenBuffer(borrowing: text, count: count), arenaOwner: host.file, treeOwner: tree,
                         lineShift: UInt32(max(0, shift?.lines ?? 0)), columnShift: UInt32(max(0, shift?.columns ?? 0)),

@@ -73,8 +73,15 @@ public final class YAMLFile: Sendable {
     public let path: String
     /// Number of bytes read.
     public let byteCount: Int
-    /// The documents that parsed completely, in order.
-    public let documents: [YAMLDocumentInfo]
+    /// The documents that parsed completely, in order (positions with the file's shift).
+    public var documents: [YAMLDocumentInfo] {
+        guard lineShift != 0 || columnShift != 0 else { return storedDocuments }
+        let (dl, dc) = (Int(lineShift), Int(columnShift))
+        return storedDocuments.map { YAMLDocumentInfo(root: $0.root, position: $0.position.shifted(dl, dc)) }
+    }
+    /// The documents as stored: before the file's shift (a copy of a shared tree shares the
+    /// array too).
+    let storedDocuments: [YAMLDocumentInfo]
     /// Problems found while reading.
     public let diagnostics: [YAMLDiagnostic]
 
@@ -88,8 +95,8 @@ public final class YAMLFile: Sendable {
     /// What owns `nodes` and `children` when they are shared with other files (copies of one
     /// embedded parse, see `EmbeddedParseCache`); nil when this file owns them.
     let treeOwner: (any AnyObject & Sendable)?
-    /// Added to every node's line and column (a shared tree placed where this copy lies).
-    /// Document and diagnostic positions are stored already moved.
+    /// Added to every node's and document's line and column (a shared tree placed where this
+    /// copy lies). Diagnostic positions are stored already moved.
     let lineShift: UInt32, columnShift: UInt32
     let tags: [String]
 
@@ -99,7 +106,7 @@ public final class YAMLFile: Sendable {
          lineShift: UInt32 = 0, columnShift: UInt32 = 0, tags: [String]) {
         self.path = path
         self.byteCount = byteCount
-        self.documents = documents
+        self.storedDocuments = documents
         self.diagnostics = diagnostics
         self.nodes = nodes
         self.children = children
@@ -129,7 +136,10 @@ public final class YAMLFile: Sendable {
     public var nodeCount: Int { nodes.count }
 
     /// The root node of every complete document.
-    public var roots: [YAMLNode] { documents.map { YAMLNode(file: self, index: $0.root) } }
+    public var roots: [YAMLNode] { storedDocuments.map { YAMLNode(file: self, index: $0.root) } }
+
+    /// The root of the first complete document (without building `roots`).
+    public var firstRoot: YAMLNode? { storedDocuments.first.map { YAMLNode(file: self, index: $0.root) } }
 
     /// A handle on node `index`.
     public func node(_ index: Int32) -> YAMLNode { YAMLNode(file: self, index: index) }

@@ -40,7 +40,19 @@ public final class RemoteSecret: Sendable {
     /// The Secret.
     public let resource: Resource
     /// Why it was recognised.
-    public let evidence: Set<Evidence>
+    public var evidence: Set<Evidence> {
+        Set([Evidence.name, .annotation, .kubeconfig].filter { evidenceBits & Self.bit($0) != 0 })
+    }
+    /// `evidence` as bits (a set per secret was an allocation each, for a million secrets).
+    private let evidenceBits: UInt8
+
+    private static func bit(_ e: Evidence) -> UInt8 {
+        switch e {
+        case .name: return 1
+        case .annotation: return 2
+        case .kubeconfig: return 4
+        }
+    }
     /// The data/stringData entries (stringData first, as the API server lets it win).
     public let entries: [Entry]
     /// `networking.istio.io/cluster` (written by istioctl; istiod itself does not read it).
@@ -48,10 +60,10 @@ public final class RemoteSecret: Sendable {
     /// The `<name>` of `istio-remote-secret-<name>`, located at `metadata.name`.
     public let nameSuffix: Located<String>?
 
-    init(resource: Resource, evidence: Set<Evidence>, entries: [Entry], annotation: Located<String>?,
+    init(resource: Resource, evidenceBits: UInt8, entries: [Entry], annotation: Located<String>?,
          nameSuffix: Located<String>?) {
         self.resource = resource
-        self.evidence = evidence
+        self.evidenceBits = evidenceBits
         self.entries = entries
         self.annotation = annotation
         self.nameSuffix = nameSuffix
@@ -84,16 +96,16 @@ public final class RemoteSecret: Sendable {
     static func read(_ r: Resource, istioNamespace: String = "istio-system", parses: EmbeddedParseCache? = nil,
                      kubeconfigs: KubeconfigReadCache? = nil) -> RemoteSecret? {
         guard r.kind == "Secret", !notRemoteSecretNames.contains(r.name) else { return nil }
-        var evidence = Set<Evidence>()
+        var evidence: UInt8 = 0
         var suffix: Located<String>?
         if r.name.hasPrefix(namePrefix) {
-            evidence.insert(.name)
+            evidence |= bit(.name)
             let s = String(r.name.dropFirst(namePrefix.count))
             if !s.isEmpty { suffix = Located(s, r.nameNode) }
         }
         let annotation = r.annotation(clusterAnnotation)
-        if annotation != nil { evidence.insert(.annotation) }
-        let byDeclaration = !evidence.isEmpty
+        if annotation != nil { evidence |= bit(.annotation) }
+        let byDeclaration = evidence != 0
         // Service-account tokens, TLS and docker secrets never hold a kubeconfig for istiod.
         if !byDeclaration, let t = r.root["type"]?.text, t != "Opaque" { return nil }
         // Outside the Istio namespace only when labelled for istiod: a hand-made remote secret
@@ -132,17 +144,17 @@ public final class RemoteSecret: Sendable {
                 var kubeconfig: Kubeconfig?
                 if let embedded {
                     kubeconfig = Kubeconfig.read(embedded, requireShape: !byDeclaration, cache: kubeconfigs)
-                    if let kubeconfig, kubeconfig.facts.looksLikeKubeconfig { evidence.insert(.kubeconfig) }
+                    if let kubeconfig, kubeconfig.facts.looksLikeKubeconfig { evidence |= bit(.kubeconfig) }
                 }
                 entries.append(Entry(key: Located(key, k), field: field, value: v, kubeconfig: kubeconfig,
                                      decodeProblem: problem))
             }
         }
-        guard !evidence.isEmpty else { return nil }
+        guard evidence != 0 else { return nil }
         if !byDeclaration {
             // Found by content only: keep just the entries that are kubeconfigs.
             entries = entries.filter { $0.kubeconfig != nil }
         }
-        return RemoteSecret(resource: r, evidence: evidence, entries: entries, annotation: annotation, nameSuffix: suffix)
+        return RemoteSecret(resource: r, evidenceBits: evidence, entries: entries, annotation: annotation, nameSuffix: suffix)
     }
 }

@@ -20,7 +20,7 @@ public struct EmbeddedYAML: Sendable {
     public let exact: Bool
 
     /// The root of the first document, if the text parsed to one.
-    public var root: YAMLNode? { file.roots.first }
+    public var root: YAMLNode? { file.firstRoot }
 
     /// Syntax errors of the embedded text (positions already in outer-file terms when exact).
     public var syntaxErrors: [YAMLDiagnostic] { file.diagnostics.filter { $0.kind != .duplicateKey } }
