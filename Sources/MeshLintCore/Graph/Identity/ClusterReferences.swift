@@ -38,7 +38,11 @@ public final class ClusterReference: Sendable {
     /// The resource holding it (nil for Helm values files).
     public let resource: Resource?
     /// Dotted path inside the resource.
-    public let fieldPath: String
+    public var fieldPath: String { pathKey.map { "\(pathHead).\($0)" } ?? pathHead }
+    /// `fieldPath` in two parts kept as they are (a secret key's path is `data.<key>`: the key
+    /// string is the entry's own), so that the path string is only built when asked for.
+    private let pathHead: String
+    private let pathKey: String?
     /// The cluster it resolves to (nil when unknown or ambiguous).
     public let target: Int?
     /// How it resolved (nil when it did not).
@@ -50,13 +54,14 @@ public final class ClusterReference: Sendable {
     /// For `fromRegistry`: the network the registry is put on.
     public let network: Located<String>?
 
-    init(kind: Kind, name: Located<String>, holder: Int, resource: Resource?, fieldPath: String, target: Int?,
-         resolution: ClusterResolution?, ambiguous: Bool, secret: Int?, network: Located<String>?) {
+    init(kind: Kind, name: Located<String>, holder: Int, resource: Resource?, fieldPath: String, pathKey: String? = nil,
+         target: Int?, resolution: ClusterResolution?, ambiguous: Bool, secret: Int?, network: Located<String>?) {
         self.kind = kind
         self.name = name
         self.holder = holder
         self.resource = resource
-        self.fieldPath = fieldPath
+        self.pathHead = fieldPath
+        self.pathKey = pathKey
         self.target = target
         self.resolution = resolution
         self.ambiguous = ambiguous

@@ -113,6 +113,7 @@ public struct IdentityGraph: Sendable {
     }
 
     static let controlPlaneClustersAnnotation = "topology.istio.io/controlPlaneClusters"
+    static let controlPlaneClustersPath = "metadata.annotations.\(controlPlaneClustersAnnotation)"
 
     /// Every meshNetworks configuration of the set, in cluster order (each cluster's install
     /// values first, then its `istio*` ConfigMaps in the Istio namespace). Read apart from the
@@ -238,11 +239,14 @@ public struct IdentityGraph: Sendable {
         }
 
         // References.
-        var refs: [ClusterReference] = []
-        var secretKeys = Set<String>()
-        for s in secrets { for e in s.entries { secretKeys.insert(e.key.value) } }
-        func make(_ kind: ClusterReference.Kind, _ name: Located<String>, holder: Int, resource: Resource?, path: String,
-                  secret: Int? = nil, network: Located<String>? = nil) -> ClusterReference {
+        // Only a fromRegistry asks whether a name is a secret key.
+        var keys = Set<String>()
+        if mesh.contains(where: { !$0.registries.isEmpty }) {
+            for s in secrets { for e in s.entries { keys.insert(e.key.value) } }
+        }
+        let secretKeys = keys
+        @Sendable func make(_ kind: ClusterReference.Kind, _ name: Located<String>, holder: Int, resource: Resource?, path: String,
+                            pathKey: String? = nil, secret: Int? = nil, network: Located<String>? = nil) -> ClusterReference {
             var (target, resolution, ambiguous) = names.resolve(name.value)
             if target == nil && !ambiguous && kind == .fromRegistry {
                 if name.value == "Kubernetes" {
@@ -252,30 +256,48 @@ public struct IdentityGraph: Sendable {
                     resolution = .registryAlias
                 }
             }
-            return ClusterReference(kind: kind, name: name, holder: holder, resource: resource, fieldPath: path,
+            return ClusterReference(kind: kind, name: name, holder: holder, resource: resource, fieldPath: path, pathKey: pathKey,
                                     target: target, resolution: resolution, ambiguous: ambiguous, secret: secret,
                                     network: network)
         }
+        // Each secret's references and edges read only that secret: in contiguous chunks on all
+        // cores, concatenated in secret order.
+        let allSecrets = secrets
+        let chunks = min(allSecrets.count, 64)
+        let perChunk = concurrentMap(count: chunks) { k -> (refs: [ClusterReference], edges: [RemoteSecretEdge]) in
+            var refs: [ClusterReference] = []
+            var edges: [RemoteSecretEdge] = []
+            for si in (allSecrets.count * k / chunks)..<(allSecrets.count * (k + 1) / chunks) {
+                let s = allSecrets[si]
+                let start = refs.count
+                for e in s.entries {
+                    refs.append(make(.secretKey, e.key, holder: s.holder, resource: s.resource, path: e.field,
+                                     pathKey: e.key.value, secret: si))
+                }
+                if let a = s.annotation {
+                    refs.append(make(.secretAnnotation, a, holder: s.holder, resource: s.resource,
+                                     path: RemoteSecret.clusterAnnotationPath, secret: si))
+                }
+                if let x = s.nameSuffix {
+                    refs.append(make(.secretName, x, holder: s.holder, resource: s.resource, path: "metadata.name", secret: si))
+                }
+                let own = refs[start...]
+                let keyed = own.filter { $0.kind == .secretKey && $0.target != nil }
+                let chosen = keyed.isEmpty ? Array(own.filter { $0.target != nil }.prefix(1)) : keyed
+                var seen: [Int] = []
+                for r in chosen where !seen.contains(r.target!) {
+                    seen.append(r.target!)
+                    edges.append(RemoteSecretEdge(holder: s.holder, target: r.target!, secret: si, reference: r))
+                }
+            }
+            return (refs, edges)
+        }
+        var refs: [ClusterReference] = []
+        refs.reserveCapacity(perChunk.reduce(0) { $0 + $1.refs.count })
         var edges: [RemoteSecretEdge] = []
-        for (si, s) in secrets.enumerated() {
-            var own: [ClusterReference] = []
-            for e in s.entries {
-                own.append(make(.secretKey, e.key, holder: s.holder, resource: s.resource, path: e.fieldPath, secret: si))
-            }
-            if let a = s.annotation {
-                own.append(make(.secretAnnotation, a, holder: s.holder, resource: s.resource,
-                                path: "metadata.annotations.\(RemoteSecret.clusterAnnotation)", secret: si))
-            }
-            if let x = s.nameSuffix {
-                own.append(make(.secretName, x, holder: s.holder, resource: s.resource, path: "metadata.name", secret: si))
-            }
-            refs += own
-            let keyed = own.filter { $0.kind == .secretKey && $0.target != nil }
-            let chosen = keyed.isEmpty ? Array(own.filter { $0.target != nil }.prefix(1)) : keyed
-            var seen = Set<Int>()
-            for r in chosen where seen.insert(r.target!).inserted {
-                edges.append(RemoteSecretEdge(holder: s.holder, target: r.target!, secret: si, reference: r))
-            }
+        for chunk in perChunk {
+            refs += chunk.refs
+            edges += chunk.edges
         }
         self.remoteSecretEdges = edges
         for m in mesh {
@@ -288,7 +310,7 @@ public struct IdentityGraph: Sendable {
                 let name = String(part).filter { $0 != " " }
                 guard !name.isEmpty, name != "*" else { continue }
                 refs.append(make(.controlPlaneClusters, Located(name, a.node), holder: r.clusterIndex, resource: r,
-                                 path: "metadata.annotations.\(Self.controlPlaneClustersAnnotation)"))
+                                 path: Self.controlPlaneClustersPath))
             }
         }
         let references = refs.filter { !Placeholder.isTemplate($0.name.value) }

@@ -85,6 +85,8 @@ public final class RemoteSecret: Sendable {
 
     static let namePrefix = "istio-remote-secret-"
     static let clusterAnnotation = "networking.istio.io/cluster"
+    /// Its path in the Secret, one string for every reference that points there.
+    static let clusterAnnotationPath = "metadata.annotations.\(clusterAnnotation)"
     /// Secrets that hold a kubeconfig but are not watched by istiod (`--type=config` for an
     /// external control plane, mounted as a file).
     static let notRemoteSecretNames: Set<String> = ["istio-kubeconfig"]
