@@ -261,4 +261,37 @@ final class EmbeddedParseCacheTests: XCTestCase {
         XCTAssertTrue(defects["a/secret.yaml"]!.contains { $0.hasPrefix("15 loopbackServer") }, "\(defects)")
         XCTAssertTrue(tls["a/secret.yaml"]!.contains { $0.hasPrefix("14 insecureSkipVerify") }, "\(tls)")
     }
+
+    func testCopiesOfAValueThatIsNoKubeconfigReportItAtTheirOwnValue() throws {
+        // A remote secret (by name) whose value is a bare token, the same text in three
+        // clusters' files: each copy's "not a kubeconfig" points at its own value.
+        let secret = """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: istio-remote-secret-c
+              namespace: istio-system
+            stringData:
+              c: |
+                just-a-token
+
+            """
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("embedded-token-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (c, padding) in [("a", ""), ("b", "#\n"), ("d", "#\n#\n#\n")] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(c), withIntermediateDirectories: true)
+            try (padding + secret).write(to: dir.appendingPathComponent("\(c)/secret.yaml"), atomically: true, encoding: .utf8)
+        }
+        let graph = MeshGraph(set: try ConfigSetLoader().load(paths: [dir.path]))
+        XCTAssertEqual(graph.identity.remoteSecrets.count, 3)
+        for (s, padding) in zip(graph.identity.remoteSecrets, [0, 1, 3]) {
+            let entry = try XCTUnwrap(s.entries.first)
+            let err = try XCTUnwrap(entry.kubeconfig?.syntaxError, "a bare token is no kubeconfig")
+            XCTAssertEqual(err.position, entry.value.position)
+            XCTAssertEqual(err.position.line, 7 + padding)
+        }
+        let malformed = graph.remoteSecretDefects().filter { if case .malformed = $0.kind { return true } else { return false } }
+        XCTAssertEqual(malformed.map { "\($0.location.file):\($0.location.line)" }.sorted(),
+                       ["a/secret.yaml:7", "b/secret.yaml:8", "d/secret.yaml:10"])
+    }
 }

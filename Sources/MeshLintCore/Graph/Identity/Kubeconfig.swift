@@ -23,9 +23,13 @@ public struct Kubeconfig: Sendable {
     public var hasCredentials: Bool { facts.hasCredentials }
     /// `users` entries, located at their `user` mapping (for "no credentials" findings).
     public var users: [YAMLNode] { isSource ? facts.users : facts.users.map(rehome) }
-    /// The first syntax error of the embedded text: message and outer position (texts with
-    /// one are never shared, so this is the copy's own).
-    public var syntaxError: (message: String, position: SourcePosition)? { facts.syntaxError }
+    /// The first syntax error of the embedded text: message and outer position. Texts with a
+    /// parse error are never shared, so a copy's can only be "not a kubeconfig", which stands at
+    /// the host value: this copy's own.
+    public var syntaxError: (message: String, position: SourcePosition)? {
+        guard let e = facts.syntaxError else { return nil }
+        return isSource ? e : (e.message, embedded.host.position)
+    }
     /// Credentials istiod refuses unless `PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS` lists
     /// them (`pkg/kube` sanitizeKubeConfig), in the order written.
     public var unsafeAuth: [UnsafeAuth] {
