@@ -45,27 +45,16 @@ public func concurrentMap<T>(count: Int, parallel: Bool = true,
 /// - a block that waits for blocks it queued on the same bounded pool can wait for ever.
 /// Starting a thread costs tens of microseconds, and the graph does it a handful of times.
 public func concurrently<A, B, C>(parallel: Bool = true, _ a: () -> A, _ b: () -> B, _ c: () -> C) -> (A, B, C) {
-    guard parallel else { return (a(), b(), c()) }
-    return withoutActuallyEscaping(b) { b in
-        withoutActuallyEscaping(c) { c in
-            // Each closure runs exactly once and writes only its own result slot; the joins
-            // order the writes before the reads.
-            nonisolated(unsafe) var rb: B?
-            nonisolated(unsafe) var rc: C?
-            let tb = SideThread { rb = b() }
-            let tc = SideThread { rc = c() }
-            let ra = a()
-            tb.join()
-            tc.join()
-            return (ra, rb!, rc!)
-        }
-    }
+    let (ra, (rb, rc)) = concurrently(parallel: parallel, a, { concurrently(parallel: parallel, b, c) })
+    return (ra, rb, rc)
 }
 
-/// `concurrently` for two computations.
+/// `concurrently` for two computations: `a` on the calling thread, `b` on a thread of its own.
 public func concurrently<A, B>(parallel: Bool = true, _ a: () -> A, _ b: () -> B) -> (A, B) {
     guard parallel else { return (a(), b()) }
     return withoutActuallyEscaping(b) { b in
+        // `b` runs exactly once and writes only its own result slot; the join orders the write
+        // before the read.
         nonisolated(unsafe) var rb: B?
         let tb = SideThread { rb = b() }
         let ra = a()

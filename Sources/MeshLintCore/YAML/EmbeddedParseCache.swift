@@ -56,7 +56,12 @@ final class EmbeddedParseCache: @unchecked Sendable {
     /// the text has not been parsed cleanly before.
     func file(for host: YAMLNode, shift: (lines: Int, columns: Int)?) -> YAMLFile? {
         let (text, count) = Self.bytes(of: host)
-        guard let tree = find(text, count, countingHit: true) else { return nil }
+        let key = hash(text, count)
+        lock.lock()
+        let tree = entries[key]?.first { $0.matches(text, count) }
+        if tree != nil { hits += 1 }
+        lock.unlock()
+        guard let tree else { return nil }
         // The documents are shared too: `YAMLFile.documents` adds the shift.
         return YAMLFile(path: host.file.path, byteCount: count, documents: tree.documents, diagnostics: [],
                         nodes: tree.nodes, children: tree.children,
@@ -66,12 +71,14 @@ final class EmbeddedParseCache: @unchecked Sendable {
     }
 
     /// Keeps `parsed`, the parse of `host`'s text moved by `shift`, when it is clean (see above).
+    /// `EmbeddedYAML` inserts only after `file(for:shift:)` found nothing; a text two threads
+    /// parsed at once is kept once.
     func insert(_ parsed: YAMLFile, for host: YAMLNode, shift: (lines: Int, columns: Int)?) {
         guard parsed.diagnostics.isEmpty, parsed.arenaOwner === host.file else { return }
         let (text, count) = Self.bytes(of: host)
-        if find(text, count, countingHit: false) != nil { return }
-        // Positions as if the text started at line 1, column 1 (the parse's own shift removed).
-        let dl = UInt32(max(0, shift?.lines ?? 0)) + parsed.lineShift, dc = UInt32(max(0, shift?.columns ?? 0)) + parsed.columnShift
+        // Positions as if the text started at line 1, column 1: each node's position in the
+        // file (its line plus the parse's own shift), less `shift`.
+        let dl = UInt32(max(0, shift?.lines ?? 0)), dc = UInt32(max(0, shift?.columns ?? 0))
         let nodes = parsed.nodes.withUnsafeBufferPointer { buf in
             buf.map { n -> RawNode in
                 var n = n
@@ -93,16 +100,6 @@ final class EmbeddedParseCache: @unchecked Sendable {
             stored += 1
         }
         lock.unlock()
-    }
-
-    /// The kept tree for these bytes, if any.
-    private func find(_ text: UnsafePointer<UInt8>, _ count: Int, countingHit: Bool) -> SharedTree? {
-        let key = hash(text, count)
-        lock.lock()
-        defer { lock.unlock() }
-        let tree = entries[key]?.first { $0.matches(text, count) }
-        if tree != nil && countingHit { hits += 1 }
-        return tree
     }
 
     /// The bytes of a host scalar's text, in its file's arena.

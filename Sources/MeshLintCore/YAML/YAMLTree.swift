@@ -287,17 +287,9 @@ public struct YAMLNode: Sendable, Hashable {
 
     /// The key/value pairs of a mapping as written (merge keys not expanded).
     public var pairs: [(key: YAMLNode, value: YAMLNode)] {
-        let r = raw
-        guard r.kind == .mapping else { return [] }
-        let f = file
         var out: [(key: YAMLNode, value: YAMLNode)] = []
-        out.reserveCapacity(Int(r.count) / 2)
-        var i = Int(r.start)
-        let end = i + Int(r.count)
-        while i < end {
-            out.append((YAMLNode(file: f, index: f.children[i]), YAMLNode(file: f, index: f.children[i + 1])))
-            i += 2
-        }
+        out.reserveCapacity(raw.kind == .mapping ? Int(raw.count) / 2 : 0)
+        forEachPair { out.append(($0, $1)) }
         return out
     }
 
