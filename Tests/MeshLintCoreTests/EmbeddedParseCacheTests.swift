@@ -140,6 +140,11 @@ final class EmbeddedParseCacheTests: XCTestCase {
         XCTAssertEqual(cache.hits, 0)
     }
 
+    /// The graph of in-memory files (path → text; the first path component is the cluster).
+    func graph(_ files: [String: String]) -> MeshGraph {
+        MeshGraph(set: ConfigSetLoader(options: LoadOptions(parallel: false)).load(documents: files.map { ($0.key, $0.value) }))
+    }
+
     func testTheGraphParsesEachDistinctKubeconfigOnce() throws {
         // Three clusters, each holding the same remote secrets for the other two.
         let secret = { (name: String) in
@@ -171,16 +176,11 @@ final class EmbeddedParseCacheTests: XCTestCase {
 
             """
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("embedded-cache-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        var files: [String: String] = [:]
         for c in ["a", "b", "c"] {
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent(c), withIntermediateDirectories: true)
-            let others = ["a", "b", "c"].filter { $0 != c }
-            try others.map(secret).joined(separator: "---\n")
-                .write(to: dir.appendingPathComponent("\(c)/secrets.yaml"), atomically: true, encoding: .utf8)
+            files["\(c)/secrets.yaml"] = ["a", "b", "c"].filter { $0 != c }.map(secret).joined(separator: "---\n")
         }
-        let set = try ConfigSetLoader().load(paths: [dir.path])
-        let graph = MeshGraph(set: set)
+        let graph = graph(files)
         XCTAssertEqual(graph.identity.remoteSecrets.count, 6)
         for s in graph.identity.remoteSecrets {
             let entry = try XCTUnwrap(s.entries.first)
@@ -224,16 +224,9 @@ final class EmbeddedParseCacheTests: XCTestCase {
                     exec: {command: aws}
 
             """
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("embedded-defects-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        for (c, padding) in [("a", ""), ("b", "# two lines\n# further down\n"), ("d", "#\n#\n")] {
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent(c), withIntermediateDirectories: true)
-            try (padding + secret).write(to: dir.appendingPathComponent("\(c)/secret.yaml"), atomically: true, encoding: .utf8)
-        }
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("c"), withIntermediateDirectories: true)
-        try "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n"
-            .write(to: dir.appendingPathComponent("c/ns.yaml"), atomically: true, encoding: .utf8)
-        let graph = MeshGraph(set: try ConfigSetLoader().load(paths: [dir.path]))
+        let graph = graph(["a/secret.yaml": secret, "b/secret.yaml": "# two lines\n# further down\n" + secret,
+                           "d/secret.yaml": "#\n#\n" + secret,
+                           "c/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n"])
         XCTAssertEqual(graph.identity.remoteSecrets.count, 3)
         let copies = graph.identity.remoteSecrets.map { $0.entries[0].kubeconfig! }
         // The first parse reads its own facts; the copies that share its tree share one read.
@@ -276,13 +269,7 @@ final class EmbeddedParseCacheTests: XCTestCase {
                 just-a-token
 
             """
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("embedded-token-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        for (c, padding) in [("a", ""), ("b", "#\n"), ("d", "#\n#\n#\n")] {
-            try FileManager.default.createDirectory(at: dir.appendingPathComponent(c), withIntermediateDirectories: true)
-            try (padding + secret).write(to: dir.appendingPathComponent("\(c)/secret.yaml"), atomically: true, encoding: .utf8)
-        }
-        let graph = MeshGraph(set: try ConfigSetLoader().load(paths: [dir.path]))
+        let graph = graph(["a/secret.yaml": secret, "b/secret.yaml": "#\n" + secret, "d/secret.yaml": "#\n#\n#\n" + secret])
         XCTAssertEqual(graph.identity.remoteSecrets.count, 3)
         for (s, padding) in zip(graph.identity.remoteSecrets, [0, 1, 3]) {
             let entry = try XCTUnwrap(s.entries.first)
