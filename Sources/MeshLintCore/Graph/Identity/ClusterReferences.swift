@@ -29,44 +29,88 @@ public final class ClusterReference: Sendable {
         case controlPlaneClusters
     }
 
-    /// What kind of place it is.
-    public let kind: Kind
     /// The name as written and the node it is written at.
     public let name: Located<String>
-    /// The cluster whose files hold the reference.
-    public let holder: Int
+    private let storedHolder: Int32
     /// The resource holding it (nil for Helm values files).
     public let resource: Resource?
-    /// Dotted path inside the resource.
-    public var fieldPath: String { pathKey.map { "\(pathHead).\($0)" } ?? pathHead }
-    /// `fieldPath` in two parts kept as they are (a secret key's path is `data.<key>`: the key
-    /// string is the entry's own), so that the path string is only built when asked for.
-    private let pathHead: String
-    private let pathKey: String?
-    /// The cluster it resolves to (nil when unknown or ambiguous).
-    public let target: Int?
+    private let rare: Rare?
+    private let storedTarget: Int32
+    private let storedSecret: Int32
+    /// What kind of place it is.
+    public let kind: Kind
     /// How it resolved (nil when it did not).
     public let resolution: ClusterResolution?
     /// True when several clusters share this clusterName (so the name is known but ambiguous).
     public let ambiguous: Bool
-    /// Index into `IdentityGraph.remoteSecrets` for secret references.
-    public let secret: Int?
-    /// For `fromRegistry`: the network the registry is put on.
-    public let network: Located<String>?
+    private let path: Path
 
-    init(kind: Kind, name: Located<String>, holder: Int, resource: Resource?, fieldPath: String, pathKey: String? = nil,
-         target: Int?, resolution: ClusterResolution?, ambiguous: Bool, secret: Int?, network: Located<String>?) {
+    // A full mesh of a thousand clusters holds three million of these, so the stored form is
+    // small (80 bytes, fields ordered for packing): 32-bit indices (-1 for none), the path as
+    // one of the few a remote secret has (a key's `data.<key>` keeps only its head: the key is
+    // the name), and what only meshNetworks and namespace references have in a box.
+    private enum Path: UInt8 {
+        case data, stringData, clusterAnnotation, metadataName, other
+    }
+
+    private final class Rare: Sendable {
+        let path: String
+        let network: Located<String>?
+        init(path: String, network: Located<String>?) {
+            self.path = path
+            self.network = network
+        }
+    }
+
+    /// The cluster whose files hold the reference.
+    public var holder: Int { Int(storedHolder) }
+    /// The cluster it resolves to (nil when unknown or ambiguous).
+    public var target: Int? { storedTarget < 0 ? nil : Int(storedTarget) }
+    /// Index into `IdentityGraph.remoteSecrets` for secret references.
+    public var secret: Int? { storedSecret < 0 ? nil : Int(storedSecret) }
+    /// For `fromRegistry`: the network the registry is put on.
+    public var network: Located<String>? { rare?.network }
+    /// Dotted path inside the resource.
+    public var fieldPath: String {
+        switch path {
+        case .data: return "data.\(name.value)"
+        case .stringData: return "stringData.\(name.value)"
+        case .clusterAnnotation: return RemoteSecret.clusterAnnotationPath
+        case .metadataName: return "metadata.name"
+        case .other: return rare?.path ?? ""
+        }
+    }
+
+    /// A secret key's reference (`fieldPath` is `<field>.<name>`).
+    convenience init(secretKey name: Located<String>, field: String, holder: Int, resource: Resource, target: Int?,
+                     resolution: ClusterResolution?, ambiguous: Bool, secret: Int) {
+        self.init(kind: .secretKey, name: name, holder: holder, resource: resource, path: field == "stringData" ? .stringData : .data,
+                  rare: nil, target: target, resolution: resolution, ambiguous: ambiguous, secret: secret)
+    }
+
+    /// Any other reference, at `fieldPath`.
+    convenience init(kind: Kind, name: Located<String>, holder: Int, resource: Resource?, fieldPath: String,
+                     target: Int?, resolution: ClusterResolution?, ambiguous: Bool, secret: Int?, network: Located<String>?) {
+        precondition(kind != .secretKey)
+        let known: Path? = network != nil ? nil
+            : fieldPath == RemoteSecret.clusterAnnotationPath ? .clusterAnnotation : fieldPath == "metadata.name" ? .metadataName : nil
+        self.init(kind: kind, name: name, holder: holder, resource: resource, path: known ?? .other,
+                  rare: known == nil ? Rare(path: fieldPath, network: network) : nil,
+                  target: target, resolution: resolution, ambiguous: ambiguous, secret: secret)
+    }
+
+    private init(kind: Kind, name: Located<String>, holder: Int, resource: Resource?, path: Path, rare: Rare?,
+                 target: Int?, resolution: ClusterResolution?, ambiguous: Bool, secret: Int?) {
         self.kind = kind
         self.name = name
-        self.holder = holder
         self.resource = resource
-        self.pathHead = fieldPath
-        self.pathKey = pathKey
-        self.target = target
         self.resolution = resolution
         self.ambiguous = ambiguous
-        self.secret = secret
-        self.network = network
+        self.storedHolder = Int32(holder)
+        self.storedTarget = target.map { Int32($0) } ?? -1
+        self.storedSecret = secret.map { Int32($0) } ?? -1
+        self.path = path
+        self.rare = rare
     }
 
     /// True for the references istiod acts on (secret keys, fromRegistry, controlPlaneClusters);
@@ -117,11 +161,19 @@ public struct ClusterNameTable: Sendable {
 /// A remote secret edge: istiod in `holder` watches `target` through `secret`.
 public struct RemoteSecretEdge: Sendable {
     /// The cluster holding the secret.
-    public let holder: Int
+    public var holder: Int { Int(storedHolder) }
     /// The cluster the secret is for.
-    public let target: Int
+    public var target: Int { Int(storedTarget) }
     /// Index into `IdentityGraph.remoteSecrets`.
-    public let secret: Int
+    public var secret: Int { Int(storedSecret) }
     /// The reference that resolved (a key, or the annotation/name when no key resolved).
     public let reference: ClusterReference
+    private let storedHolder: Int32, storedTarget: Int32, storedSecret: Int32
+
+    init(holder: Int, target: Int, secret: Int, reference: ClusterReference) {
+        self.storedHolder = Int32(holder)
+        self.storedTarget = Int32(target)
+        self.storedSecret = Int32(secret)
+        self.reference = reference
+    }
 }

@@ -82,26 +82,26 @@ public struct IdentityGraph: Sendable {
         return out
     }
 
-    let referencesByTarget: [[Int]]
-    let edgesByHolder: [[Int]]
-    let edgesByTarget: [[Int]]
-    let secretsByHolder: [[Int]]
-    let referencesBySecret: [[Int]]
+    let referencesByTarget: Buckets
+    let edgesByHolder: Buckets
+    let edgesByTarget: Buckets
+    let secretsByHolder: Buckets
+    let referencesBySecret: Buckets
 
     /// The references written in remote secret `i` (keys, annotation, name), in that order.
-    public func references(ofSecret i: Int) -> [ClusterReference] { referencesBySecret[i].map { references[$0] } }
+    public func references(ofSecret i: Int) -> [ClusterReference] { referencesBySecret[i].map { references[Int($0)] } }
 
     /// References that resolve to cluster `c`.
-    public func references(to c: Int) -> [ClusterReference] { referencesByTarget[c].map { references[$0] } }
+    public func references(to c: Int) -> [ClusterReference] { referencesByTarget[c].map { references[Int($0)] } }
 
     /// Remote secret edges held by cluster `c`.
-    public func edges(from c: Int) -> [RemoteSecretEdge] { edgesByHolder[c].map { remoteSecretEdges[$0] } }
+    public func edges(from c: Int) -> [RemoteSecretEdge] { edgesByHolder[c].map { remoteSecretEdges[Int($0)] } }
 
     /// Remote secret edges pointing at cluster `c`.
-    public func edges(to c: Int) -> [RemoteSecretEdge] { edgesByTarget[c].map { remoteSecretEdges[$0] } }
+    public func edges(to c: Int) -> [RemoteSecretEdge] { edgesByTarget[c].map { remoteSecretEdges[Int($0)] } }
 
     /// Remote secrets held by cluster `c`.
-    public func remoteSecrets(in c: Int) -> [RemoteSecret] { secretsByHolder[c].map { remoteSecrets[$0] } }
+    public func remoteSecrets(in c: Int) -> [RemoteSecret] { secretsByHolder[c].map { remoteSecrets[Int($0)] } }
 
     /// True when `fromRegistry: Kubernetes` may name cluster `holder`'s own registry: its
     /// clusterName is unset (istiod's default cluster ID), or its version is before 1.8 or
@@ -245,18 +245,23 @@ public struct IdentityGraph: Sendable {
             for s in secrets { for e in s.entries { keys.insert(e.key.value) } }
         }
         let secretKeys = keys
-        @Sendable func make(_ kind: ClusterReference.Kind, _ name: Located<String>, holder: Int, resource: Resource?, path: String,
-                            pathKey: String? = nil, secret: Int? = nil, network: Located<String>? = nil) -> ClusterReference {
-            var (target, resolution, ambiguous) = names.resolve(name.value)
+        @Sendable func resolve(_ kind: ClusterReference.Kind, _ name: String, holder: Int)
+            -> (target: Int?, resolution: ClusterResolution?, ambiguous: Bool) {
+            var (target, resolution, ambiguous) = names.resolve(name)
             if target == nil && !ambiguous && kind == .fromRegistry {
-                if name.value == "Kubernetes" {
+                if name == "Kubernetes" {
                     target = holder
                     resolution = .defaultRegistryName
-                } else if secretKeys.contains(name.value) {
+                } else if secretKeys.contains(name) {
                     resolution = .registryAlias
                 }
             }
-            return ClusterReference(kind: kind, name: name, holder: holder, resource: resource, fieldPath: path, pathKey: pathKey,
+            return (target, resolution, ambiguous)
+        }
+        @Sendable func make(_ kind: ClusterReference.Kind, _ name: Located<String>, holder: Int, resource: Resource?, path: String,
+                            secret: Int? = nil, network: Located<String>? = nil) -> ClusterReference {
+            let (target, resolution, ambiguous) = resolve(kind, name.value, holder: holder)
+            return ClusterReference(kind: kind, name: name, holder: holder, resource: resource, fieldPath: path,
                                     target: target, resolution: resolution, ambiguous: ambiguous, secret: secret,
                                     network: network)
         }
@@ -271,8 +276,9 @@ public struct IdentityGraph: Sendable {
                 let s = allSecrets[si]
                 let start = refs.count
                 for e in s.entries {
-                    refs.append(make(.secretKey, e.key, holder: s.holder, resource: s.resource, path: e.field,
-                                     pathKey: e.key.value, secret: si))
+                    let (target, resolution, ambiguous) = resolve(.secretKey, e.key.value, holder: s.holder)
+                    refs.append(ClusterReference(secretKey: e.key, field: e.field, holder: s.holder, resource: s.resource,
+                                                 target: target, resolution: resolution, ambiguous: ambiguous, secret: si))
                 }
                 if let a = s.annotation {
                     refs.append(make(.secretAnnotation, a, holder: s.holder, resource: s.resource,
@@ -313,20 +319,18 @@ public struct IdentityGraph: Sendable {
                                  path: Self.controlPlaneClustersPath))
             }
         }
-        let references = refs.filter { !Placeholder.isTemplate($0.name.value) }
-        self.references = references
-        func index<T>(_ items: [T], _ key: (T) -> Int?) -> [[Int]] {
-            var out = Array(repeating: [Int](), count: n)
-            for (i, x) in items.enumerated() { if let k = key(x), k >= 0, k < n { out[k].append(i) } }
-            return out
+        // Templates name no cluster yet. Removed in place: a filtered copy of millions of
+        // references would be the peak of the run.
+        if refs.contains(where: { Placeholder.isTemplate($0.name.value) }) {
+            refs.removeAll { Placeholder.isTemplate($0.name.value) }
         }
-        self.referencesByTarget = index(references) { $0.target }
-        self.edgesByHolder = index(edges) { $0.holder }
-        self.edgesByTarget = index(edges) { $0.target }
-        self.secretsByHolder = index(secrets) { $0.holder }
-        var bySecret = Array(repeating: [Int](), count: secrets.count)
-        for (i, r) in references.enumerated() { if let si = r.secret { bySecret[si].append(i) } }
-        self.referencesBySecret = bySecret
+        let references = refs
+        self.references = references
+        self.referencesByTarget = Buckets(keys: n, count: references.count) { references[$0].target }
+        self.edgesByHolder = Buckets(keys: n, count: edges.count) { edges[$0].holder }
+        self.edgesByTarget = Buckets(keys: n, count: edges.count) { edges[$0].target }
+        self.secretsByHolder = Buckets(keys: n, count: secrets.count) { secrets[$0].holder }
+        self.referencesBySecret = Buckets(keys: secrets.count, count: references.count) { references[$0].secret }
 
         // Deployment model.
         let declaredRoles = set.clusters.contains { $0.declaration?.role != nil }
@@ -349,7 +353,7 @@ public struct IdentityGraph: Sendable {
             // A 1.1–1.9 gateway install (multiCluster.enabled) that no remote secret ties to
             // endpoint discovery is a replicated control plane too, even when it only receives
             // `.global` traffic and calls nobody.
-            let tiedByRemoteSecrets = !secretsByHolder[c].isEmpty || !referencesByTarget[c].isEmpty
+            let tiedByRemoteSecrets = secretsByHolder.count(c) > 0 || referencesByTarget.count(c) > 0
             if usesGlobal || (facts[c].isMultiClusterEnabled && (!ed || !tiedByRemoteSecrets)) {
                 m.insert(.replicatedGateways)
             }

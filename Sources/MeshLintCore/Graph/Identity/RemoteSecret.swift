@@ -17,23 +17,39 @@ public final class RemoteSecret: Sendable {
         /// The key, located at the key node.
         public let key: Located<String>
         /// `data` (base64) or `stringData`.
-        public let field: String
+        public var field: String { isStringData ? "stringData" : "data" }
         /// The value node.
         public let value: YAMLNode
         /// The kubeconfig, when the value decodes (and, for secrets found only by content, looks
         /// like one). Nil when the value is not base64 or not text.
         public let kubeconfig: Kubeconfig?
         /// Why the value could not be read as a kubeconfig (bad base64, not UTF-8), if so.
-        public let decodeProblem: String?
+        public var decodeProblem: String? { problem?.message }
         /// `data.<key>` / `stringData.<key>`.
         public var fieldPath: String { "\(field).\(key.value)" }
 
-        init(key: Located<String>, field: String, value: YAMLNode, kubeconfig: Kubeconfig?, decodeProblem: String?) {
+        // Stored small (a million entries in a full mesh of a thousand clusters).
+        private let isStringData: Bool
+        private let problem: DecodeProblem?
+
+        enum DecodeProblem: UInt8 {
+            case notBase64, notUTF8
+
+            var message: String {
+                switch self {
+                case .notBase64: return "the value is not valid base64"
+                case .notUTF8: return "the base64 value does not decode to UTF-8 text"
+                }
+            }
+        }
+
+        init(key: Located<String>, field: String, value: YAMLNode, kubeconfig: Kubeconfig?, problem: DecodeProblem?) {
+            precondition(field == "data" || field == "stringData")
             self.key = key
-            self.field = field
+            self.isStringData = field == "stringData"
             self.value = value
             self.kubeconfig = kubeconfig
-            self.decodeProblem = decodeProblem
+            self.problem = problem
         }
     }
 
@@ -123,7 +139,7 @@ public final class RemoteSecret: Sendable {
             for (k, v) in map.pairs {
                 guard let key = k.text, !seenKeys.contains(key) else { continue }
                 seenKeys.append(key)
-                var problem: String?
+                var problem: Entry.DecodeProblem?
                 var embedded: EmbeddedYAML?
                 if field == "data" {
                     if let s = v.text {
@@ -133,10 +149,10 @@ public final class RemoteSecret: Sendable {
                                     embedded = EmbeddedYAML(text: t, host: v, key: k, mapPositions: false)
                                 }
                             } else {
-                                problem = "the base64 value does not decode to UTF-8 text"
+                                problem = .notUTF8
                             }
                         } else {
-                            problem = "the value is not valid base64"
+                            problem = .notBase64
                         }
                     }
                 } else if v.isScalar && v.resolvedType != .null && (byDeclaration || v.text.map(Kubeconfig.mayBeKubeconfig) == true) {
@@ -149,7 +165,7 @@ public final class RemoteSecret: Sendable {
                     if let kubeconfig, kubeconfig.facts.looksLikeKubeconfig { evidence |= bit(.kubeconfig) }
                 }
                 entries.append(Entry(key: Located(key, k), field: field, value: v, kubeconfig: kubeconfig,
-                                     decodeProblem: problem))
+                                     problem: problem))
             }
         }
         guard evidence != 0 else { return nil }
