@@ -224,12 +224,20 @@ final class EmbeddedParseCacheTests: XCTestCase {
                     exec: {command: aws}
 
             """
-        let graph = graph(["a/secret.yaml": secret, "b/secret.yaml": "# two lines\n# further down\n" + secret,
-                           "d/secret.yaml": "#\n#\n" + secret,
-                           "c/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n"])
+        let files = ["a/secret.yaml": secret, "b/secret.yaml": "# two lines\n# further down\n" + secret,
+                     "d/secret.yaml": "#\n#\n" + secret,
+                     "c/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n"]
+        let graph = graph(files)
         XCTAssertEqual(graph.identity.remoteSecrets.count, 3)
-        let copies = graph.identity.remoteSecrets.map { $0.entries[0].kubeconfig! }
         // The first parse reads its own facts; the copies that share its tree share one read.
+        // (Read here one after the other: the graph reads clusters at the same time, and two
+        // clusters that parse one text at once both keep their own parse.)
+        let parses = EmbeddedParseCache(), reads = KubeconfigReadCache()
+        let set = ConfigSetLoader(options: LoadOptions(parallel: false)).load(documents: files.map { ($0.key, $0.value) })
+        let copies = set.resources.compactMap { RemoteSecret.read($0, parses: parses, kubeconfigs: reads) }
+            .map { $0.entries[0].kubeconfig! }
+        XCTAssertEqual(copies.count, 3)
+        XCTAssertTrue(copies[0].isSource)
         XCTAssertTrue(copies[1].facts === copies[2].facts, "one text, read once for the copies")
         XCTAssertFalse(copies[2].isSource)
 

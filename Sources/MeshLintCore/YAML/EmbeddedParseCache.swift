@@ -65,7 +65,7 @@ final class EmbeddedParseCache: @unchecked Sendable {
         // The documents are shared too: `YAMLFile.documents` adds the shift.
         return YAMLFile(path: host.file.path, byteCount: count, documents: tree.documents, diagnostics: [],
                         nodes: tree.nodes, children: tree.children,
-                        arena: FrozenBuffer(borrowing: text, count: count), arenaOwner: host.file, treeOwner: tree,
+                        arena: FrozenBuffer(borrowing: UnsafeMutablePointer(mutating: text), count: count), arenaOwner: host.file, treeOwner: tree,
                         lineShift: UInt32(max(0, shift?.lines ?? 0)), columnShift: UInt32(max(0, shift?.columns ?? 0)),
                         tags: tree.tags)
     }
@@ -102,34 +102,12 @@ final class EmbeddedParseCache: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// The bytes of a host scalar's text, in its file's arena.
-    private static func bytes(of host: YAMLNode) -> (UnsafeMutablePointer<UInt8>, Int) {
-        let r = host.raw
-        return (host.file.arena.base + Int(r.start), Int(r.count))
+    /// The bytes of a host scalar's text (in its file's arena, or shared).
+    private static func bytes(of host: YAMLNode) -> (UnsafePointer<UInt8>, Int) {
+        let b = host.file.bytes(of: host.raw)
+        return (b.baseAddress!, b.count)
     }
 
-    /// A per-cache random seed, so that texts cannot be written to collide on purpose.
-    private let seed = UInt64.random(in: .min ... .max)
-
-    /// A hash of the whole text, eight bytes at a time (a multiply-xorshift mix, seeded):
-    /// every kubeconfig of the set is hashed, and SipHash over a million texts of about a
-    /// kilobyte cost as much as reading them. Equal hashes are still compared byte for byte.
-    private func hash(_ text: UnsafePointer<UInt8>, _ count: Int) -> Int {
-        var h = seed ^ (UInt64(count) &* 0x9E37_79B9_7F4A_7C15)
-        let raw = UnsafeRawPointer(text)
-        var i = 0
-        while i + 8 <= count {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            i += 8
-        }
-        var tail: UInt64 = 0
-        while i < count {
-            tail = tail << 8 | UInt64(text[i])
-            i += 1
-        }
-        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 29
-        return Int(bitPattern: UInt(h))
-    }
+    /// Seeded per cache (see `SeededTextHash`).
+    private let hash = SeededTextHash()
 }

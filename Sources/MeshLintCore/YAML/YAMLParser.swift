@@ -26,6 +26,12 @@ public enum YAMLParser {
         bytes.withUnsafeBufferPointer { parse(buffer: $0, path: path, limits: limits) }
     }
 
+    /// `parse(bytes:path:limits:)` keeping long scalars in `pool` (shared with the other files
+    /// parsed with it) instead of in the file's own arena.
+    static func parse(bytes: [UInt8], path: String, limits: YAMLLimits, pool: ScalarPool?) -> YAMLFile {
+        bytes.withUnsafeBufferPointer { parse(buffer: $0, path: path, limits: limits, pool: pool) }
+    }
+
     /// `parse(bytes:path:limits:)` on bytes the caller holds (e.g. a scalar's text in another
     /// file's arena, so embedded YAML is parsed without copying it out first). With `shift`,
     /// every position (nodes, documents, diagnostics) is moved down by `lines` and right by
@@ -35,7 +41,7 @@ public enum YAMLParser {
     /// tree reads its scalars there and keeps no arena of its own (one copy of each remote
     /// secret's kubeconfig in memory, not two).
     static func parse(buffer: UnsafeBufferPointer<UInt8>, path: String, limits: YAMLLimits = YAMLLimits(),
-                      shift: (lines: Int, columns: Int)? = nil, arenaOwner: YAMLFile? = nil) -> YAMLFile {
+                      shift: (lines: Int, columns: Int)? = nil, arenaOwner: YAMLFile? = nil, pool: ScalarPool? = nil) -> YAMLFile {
         if buffer.count > limits.maxFileBytes {
             let d = YAMLDiagnostic(kind: .tooLarge,
                                    message: "file is \(buffer.count) bytes, over the \(limits.maxFileBytes)-byte limit; it was not parsed",
@@ -45,7 +51,7 @@ public enum YAMLParser {
         if let d = encodingCheck(buffer) ?? binaryCheck(buffer) {
             return YAMLFile(path: path, byteCount: buffer.count, diagnostics: [d]).shiftingPositions(shift)
         }
-        var builder = TreeBuilder(limits: limits, estimatedBytes: buffer.count, tracksInputOffsets: arenaOwner != nil)
+        var builder = TreeBuilder(limits: limits, estimatedBytes: buffer.count, tracksInputOffsets: arenaOwner != nil, pool: pool)
         if !buffer.isEmpty { builder.run(buffer) }
         if let shift { builder.shift(lines: shift.lines, columns: shift.columns) }
         if let arenaOwner, let base = buffer.baseAddress, builder.scalarsAreInput {
@@ -159,6 +165,10 @@ private struct TreeBuilder {
     /// is placed at the end of the file instead.
     var endLine = UInt32.max
     var endColumn: UInt32 = 1
+    /// With a pool: where long scalars are kept (see `ScalarPool`), and this file's pointers
+    /// into it, in node order.
+    let pool: ScalarPool?
+    var sharedPointers: [UnsafePointer<UInt8>] = []
 
     // Per-document state.
     /// Child slots of the open collections, innermost last.
@@ -183,8 +193,9 @@ private struct TreeBuilder {
     var docRejected = false
     var aliasExpansion: UInt64 = 0
 
-    init(limits: YAMLLimits, estimatedBytes: Int, tracksInputOffsets: Bool = false) {
+    init(limits: YAMLLimits, estimatedBytes: Int, tracksInputOffsets: Bool = false, pool: ScalarPool? = nil) {
         self.limits = limits
+        self.pool = tracksInputOffsets ? nil : pool
         self.tracksInputOffsets = tracksInputOffsets
         self.scalarsAreInput = tracksInputOffsets
         inputOffsets = RawBuffer(capacity: tracksInputOffsets ? estimatedBytes / 8 + 16 : 0)
@@ -231,7 +242,8 @@ private struct TreeBuilder {
                             arenaOwner: borrowing.owner, tags: tags)
         }
         return YAMLFile(path: path, byteCount: byteCount, documents: documents, diagnostics: diagnostics,
-                        nodes: nodes.freeze(), children: children.freeze(), arena: arena.freeze(), tags: tags)
+                        nodes: nodes.freeze(), children: children.freeze(), arena: arena.freeze(), tags: tags,
+                        sharedScalars: pool.flatMap { p in sharedPointers.isEmpty ? nil : SharedScalars(pointers: sharedPointers, pool: p) })
     }
 
     mutating func run(_ input: UnsafeBufferPointer<UInt8>) {
@@ -388,9 +400,14 @@ private struct TreeBuilder {
             case YAML_FOLDED_SCALAR_STYLE: style = .folded
             default: style = .plain
             }
-            let start = UInt32(truncatingIfNeeded: arena.count)
+            var start = UInt32(truncatingIfNeeded: arena.count)
             let length = Int(s.length)
-            if length > 0, let v = s.value {
+            var shared = false
+            if let pool, length >= ScalarPool.minimumLength, let v = s.value {
+                start = UInt32(truncatingIfNeeded: sharedPointers.count)
+                sharedPointers.append(pool.intern(v, count: length))
+                shared = true
+            } else if length > 0, let v = s.value {
                 arena.append(v, count: length)
             }
             // A plain scalar written with the non-specific tag "!" is a string; libyaml reports
@@ -408,9 +425,10 @@ private struct TreeBuilder {
                     scalarsAreInput = false
                 }
             }
-            let id = addNode(RawNode(kind: .scalar, style: style, tag: tag, line: line, column: column,
-                                     start: start, count: UInt32(truncatingIfNeeded: length)),
-                             size: 1, anchored: s.anchor != nil, inputOffset: inputOffset)
+            var node = RawNode(kind: .scalar, style: style, tag: tag, line: line, column: column,
+                               start: start, count: UInt32(truncatingIfNeeded: length))
+            node.isShared = shared
+            let id = addNode(node, size: 1, anchored: s.anchor != nil, inputOffset: inputOffset)
             recordAnchor(s.anchor, id)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMap = event.type == YAML_MAPPING_START_EVENT
@@ -534,16 +552,22 @@ private struct TreeBuilder {
         }
     }
 
+    /// Where scalar `a`'s bytes are (the arena, or the pool).
+    @inline(__always)
+    func bytes(of a: RawNode) -> UnsafePointer<UInt8> {
+        a.isShared ? sharedPointers[Int(a.start)] : UnsafePointer(arena.base + Int(a.start))
+    }
+
     @inline(__always)
     func sameText(_ a: RawNode, _ b: RawNode) -> Bool {
         guard a.count == b.count else { return false }
         if a.count == 0 { return true }
-        return memcmp(arena.base + Int(a.start), arena.base + Int(b.start), Int(a.count)) == 0
+        return memcmp(bytes(of: a), bytes(of: b), Int(a.count)) == 0
     }
 
     func hashText(_ a: RawNode) -> UInt64 {
         var h: UInt64 = 0xcbf29ce484222325
-        var p = arena.base + Int(a.start)
+        var p = bytes(of: a)
         let end = p + Int(a.count)
         while p < end {
             h = (h ^ UInt64(p.pointee)) &* 0x100000001b3
@@ -553,7 +577,7 @@ private struct TreeBuilder {
     }
 
     mutating func reportDuplicate(key: RawNode, first: RawNode, mapping: Int32) {
-        let text = String(decoding: UnsafeBufferPointer(start: arena.base + Int(key.start), count: Int(key.count)), as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(start: bytes(of: key), count: Int(key.count)), as: UTF8.self)
         diagnostics.append(YAMLDiagnostic(
             kind: .duplicateKey,
             message: "duplicate key '\(text)' (first at line \(first.line))",

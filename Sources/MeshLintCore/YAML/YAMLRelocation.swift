@@ -25,7 +25,8 @@ extension YAMLFile {
         return YAMLFile(path: path ?? self.path, byteCount: byteCount, documents: documents ?? self.documents,
                         diagnostics: diagnostics ?? self.diagnostics, nodes: FrozenBuffer(moved),
                         children: children.withUnsafeBufferPointer { FrozenBuffer(Array($0)) },
-                        arena: arena.withUnsafeBufferPointer { FrozenBuffer(Array($0)) }, tags: tags)
+                        arena: arena.withUnsafeBufferPointer { FrozenBuffer(Array($0)) }, tags: tags,
+                        sharedScalars: sharedScalars)
     }
 
     /// The same parse with every position (nodes, documents, diagnostics) moved down by

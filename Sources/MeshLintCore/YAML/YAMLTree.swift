@@ -36,12 +36,36 @@ public struct SourcePosition: Hashable, Sendable, Comparable {
 
 struct RawNode: BitwiseCopyable {
     var kind: YAMLNodeKind
-    var style: YAMLScalarStyle
+    private var styleBits: UInt8  // YAMLScalarStyle's raw value, plus `sharedBit`
     var tag: Int16          // index into YAMLFile.tags, -1 when untagged
     var line: UInt32
     var column: UInt32
-    var start: UInt32       // scalar: offset in arena; collection: offset in children
+    var start: UInt32       // scalar: offset in arena (or index in the shared scalars); collection: offset in children
     var count: UInt32       // scalar: byte length; collection: number of child slots
+
+    private static let sharedBit: UInt8 = 0x80
+
+    init(kind: YAMLNodeKind, style: YAMLScalarStyle, tag: Int16, line: UInt32, column: UInt32, start: UInt32, count: UInt32) {
+        self.kind = kind
+        self.styleBits = style.rawValue
+        self.tag = tag
+        self.line = line
+        self.column = column
+        self.start = start
+        self.count = count
+    }
+
+    var style: YAMLScalarStyle {
+        get { YAMLScalarStyle(rawValue: styleBits & ~Self.sharedBit) ?? .plain }
+        set { styleBits = newValue.rawValue | (styleBits & Self.sharedBit) }
+    }
+
+    /// True for a scalar whose bytes are not in the file's arena but in its `SharedScalars`
+    /// (`start` is then an index there): a long text that repeats across the files of a set.
+    var isShared: Bool {
+        get { styleBits & Self.sharedBit != 0 }
+        set { styleBits = newValue ? styleBits | Self.sharedBit : styleBits & ~Self.sharedBit }
+    }
 }
 
 /// One document of a multi-document stream.
@@ -99,11 +123,14 @@ public final class YAMLFile: Sendable {
     /// copy lies). Diagnostic positions are stored already moved.
     let lineShift: UInt32, columnShift: UInt32
     let tags: [String]
+    /// Where the scalars marked `isShared` keep their bytes; nil when there are none.
+    let sharedScalars: SharedScalars?
 
     init(path: String, byteCount: Int, documents: [YAMLDocumentInfo], diagnostics: [YAMLDiagnostic],
          nodes: FrozenBuffer<RawNode>, children: FrozenBuffer<Int32>, arena: FrozenBuffer<UInt8>,
          arenaOwner: YAMLFile? = nil, treeOwner: (any AnyObject & Sendable)? = nil,
-         lineShift: UInt32 = 0, columnShift: UInt32 = 0, tags: [String]) {
+         lineShift: UInt32 = 0, columnShift: UInt32 = 0, tags: [String], sharedScalars: SharedScalars? = nil) {
+        self.sharedScalars = sharedScalars
         self.path = path
         self.byteCount = byteCount
         self.storedDocuments = documents
@@ -143,6 +170,14 @@ public final class YAMLFile: Sendable {
 
     /// A handle on node `index`.
     public func node(_ index: Int32) -> YAMLNode { YAMLNode(file: self, index: index) }
+
+    /// The bytes of scalar `r` (a node of this file): in the arena, or shared with other files.
+    @inline(__always)
+    func bytes(of r: RawNode) -> UnsafeBufferPointer<UInt8> {
+        if r.isShared { return sharedScalars!.bytes(Int(r.start), count: Int(r.count)) }
+        assert(Int(r.start) + Int(r.count) <= arena.count, "scalar outside its arena")
+        return UnsafeBufferPointer(start: arena.base + Int(r.start), count: Int(r.count))
+    }
 }
 
 /// A handle on one node of a `YAMLFile`. Cheap to copy; strings are decoded on demand.
@@ -191,9 +226,7 @@ public struct YAMLNode: Sendable, Hashable {
     public var scalar: String? {
         let r = raw
         guard r.kind == .scalar else { return nil }
-        return file.arena.withUnsafeBufferPointer { buf in
-            String(decoding: UnsafeBufferPointer(rebasing: buf[Int(r.start)..<Int(r.start + r.count)]), as: UTF8.self)
-        }
+        return String(decoding: file.bytes(of: r), as: UTF8.self)
     }
 
     /// The scalar's text if the node is a scalar that resolves to a string, a number or a bool
@@ -216,10 +249,8 @@ public struct YAMLNode: Sendable, Hashable {
         var s = s
         return s.withUTF8 { other in
             guard other.count == Int(r.count) else { return false }
-            return file.arena.withUnsafeBufferPointer { buf in
-                if other.count == 0 { return true }
-                return memcmp(buf.baseAddress! + Int(r.start), other.baseAddress!, other.count) == 0
-            }
+            if other.count == 0 { return true }
+            return memcmp(file.bytes(of: r).baseAddress!, other.baseAddress!, other.count) == 0
         }
     }
 
@@ -229,9 +260,7 @@ public struct YAMLNode: Sendable, Hashable {
         guard r.kind == .scalar else { return .string }
         if let tag = tag { return YAMLResolver.typeForTag(tag) ?? .string }
         if r.style != .plain { return .string }
-        return file.arena.withUnsafeBufferPointer { buf in
-            YAMLResolver.resolvePlain(UnsafeBufferPointer(rebasing: buf[Int(r.start)..<Int(r.start + r.count)]))
-        }
+        return YAMLResolver.resolvePlain(file.bytes(of: r))
     }
 
     /// The value as a Bool when it resolves to one.
@@ -342,7 +371,7 @@ public struct YAMLNode: Sendable, Hashable {
                 let kn = f.nodes[Int(f.children[i])]
                 if kn.kind == .scalar {
                     let n = Int(kn.count)
-                    let text = f.arena.base + Int(kn.start)
+                    let text = f.bytes(of: kn).baseAddress!
                     if n == k.count && (n == 0 || memcmp(text, k.baseAddress!, n) == 0) { return (i, hasMerge) }
                     if kn.style == .plain && n == 2 && text[0] == UInt8(ascii: "<") && text[1] == UInt8(ascii: "<") {
                         hasMerge = true
@@ -412,7 +441,7 @@ public struct YAMLNode: Sendable, Hashable {
         while i < end {
             let k = f.nodes[Int(f.children[i])]
             if k.kind == .scalar {
-                let text = f.arena.base + Int(k.start)
+                let text = f.bytes(of: k).baseAddress!
                 let n = Int(k.count)
                 for j in 0..<keyCount where found[j] < 0 {
                     let key = j == 0 ? k0 : j == 1 ? k1 : k2!

@@ -267,7 +267,7 @@ extension YAMLNode {
     var startsWithNonBlankASCII: Bool {
         let r = raw
         guard r.kind == .scalar, r.count > 0 else { return false }
-        let c = file.arena[Int(r.start)]
+        let c = file.bytes(of: r)[0]
         return c < 0x80 && !(c == 0x20 || (c >= 0x09 && c <= 0x0D))
     }
 }

@@ -181,9 +181,7 @@ private struct ScalarBytes: Hashable {
 
     private func withBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
         let r = node.raw
-        return node.file.arena.withUnsafeBufferPointer { buf in
-            body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buf)[Int(r.start)..<Int(r.start + r.count)]))
-        }
+        return body(UnsafeRawBufferPointer(node.file.bytes(of: r)))
     }
 
     static func == (a: ScalarBytes, b: ScalarBytes) -> Bool {

@@ -76,10 +76,8 @@ public struct EmbeddedYAML: Sendable {
             return
         }
         let r = host.raw
-        let parsed = host.file.arena.withUnsafeBufferPointer { buf in
-            YAMLParser.parse(buffer: UnsafeBufferPointer(rebasing: buf[Int(r.start)..<Int(r.start + r.count)]),
-                             path: host.file.path, limits: limits, shift: shift, arenaOwner: host.file)
-        }
+        let parsed = YAMLParser.parse(buffer: host.file.bytes(of: r), path: host.file.path, limits: limits, shift: shift,
+                                      arenaOwner: host.file)
         cache?.insert(parsed, for: host, shift: shift)
         if exact && !parsed.diagnostics.isEmpty {
             // Diagnostics past the text's end are clamped before the shift: the copying path.

@@ -59,7 +59,7 @@ public enum StructuralDiff {
             guard x.tag >= 0, y.tag >= 0, f.tags[Int(x.tag)] == g.tags[Int(y.tag)] else { return false }
         }
         if x.kind == .scalar {
-            return x.count == 0 || memcmp(f.arena.base + Int(x.start), g.arena.base + Int(y.start), Int(x.count)) == 0
+            return x.count == 0 || memcmp(f.bytes(of: x).baseAddress!, g.bytes(of: y).baseAddress!, Int(x.count)) == 0
         }
         for k in 0..<Int(x.count) where !identical(f.children[Int(x.start) + k], in: f, g.children[Int(y.start) + k], in: g) {
             return false
@@ -79,7 +79,7 @@ public enum StructuralDiff {
         let r = f.nodes[Int(index)]
         switch r.kind {
         case .scalar:
-            let bytes = UnsafeBufferPointer(start: f.arena.base + Int(r.start), count: Int(r.count))
+            let bytes = f.bytes(of: r)
             let type: YAMLScalarType
             if r.tag >= 0 { type = YAMLResolver.typeForTag(f.tags[Int(r.tag)]) ?? .string }
             else if r.style != .plain { type = .string }
@@ -109,7 +109,7 @@ public enum StructuralDiff {
             while j < end {
                 let k = f.nodes[Int(f.children[j])]
                 if k.kind == .scalar {
-                    let text = f.arena.base + Int(k.start)
+                    let text = f.bytes(of: k).baseAddress!
                     for i in 0..<Int(k.count) where text[i] >= 0x80 { writeNode(YAMLNode(file: f, index: index), into: &out); return }
                     if k.style == .plain && k.count == 2 && text[0] == UInt8(ascii: "<") && text[1] == UInt8(ascii: "<") {
                         writeNode(YAMLNode(file: f, index: index), into: &out)
@@ -122,14 +122,14 @@ public enum StructuralDiff {
             // Keys in byte order (the String order for ASCII), equal keys in document order.
             func less(_ a: RawNode, _ b: RawNode) -> Bool {
                 let n = min(Int(a.count), Int(b.count))
-                let c = n == 0 ? 0 : memcmp(f.arena.base + Int(a.start), f.arena.base + Int(b.start), n)
+                let c = n == 0 ? 0 : memcmp(f.bytes(of: a).baseAddress!, f.bytes(of: b).baseAddress!, n)
                 return c != 0 ? c < 0 : a.count < b.count
             }
             let order = pairs.indices.sorted { less(pairs[$0].key, pairs[$1].key) || (!less(pairs[$1].key, pairs[$0].key) && $0 < $1) }
             out.append(UInt8(ascii: "{"))
             for i in order where !isAbsent(YAMLNode(file: f, index: pairs[i].value)) {
                 let k = pairs[i].key
-                appendQuoted(UnsafeBufferPointer(start: f.arena.base + Int(k.start), count: Int(k.count)), into: &out)
+                appendQuoted(f.bytes(of: k), into: &out)
                 out.append(UInt8(ascii: ":"))
                 writeRaw(pairs[i].value, in: f, into: &out)
                 out.append(UInt8(ascii: ","))
@@ -147,9 +147,7 @@ public enum StructuralDiff {
                 appendQuoted(b ? "true" : "false", into: &out)
             } else {
                 let r = node.raw
-                node.file.arena.withUnsafeBufferPointer { buf in
-                    appendQuoted(UnsafeBufferPointer(rebasing: buf[Int(r.start)..<Int(r.start + r.count)]), into: &out)
-                }
+                appendQuoted(node.file.bytes(of: r), into: &out)
             }
         case .sequence:
             out.append(UInt8(ascii: "["))

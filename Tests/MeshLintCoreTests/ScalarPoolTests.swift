@@ -1,0 +1,108 @@
+import XCTest
+@testable import MeshLintCore
+
+/// Files parsed with one `ScalarPool` keep each long scalar text once, and read exactly as
+/// files parsed without one: same nodes, texts, types, keys, duplicate-key reports and
+/// structural comparisons.
+final class ScalarPoolTests: XCTestCase {
+    static let long = String(repeating: "0123456789abcdef", count: 20)  // 320 bytes
+    static let longKey = String(repeating: "k", count: ScalarPool.minimumLength)
+
+    /// A file with long scalars in every style and place: plain, quoted, a literal block, a
+    /// long key (twice, for a duplicate-key report), a tagged one and one in a sequence.
+    static func text(_ prefix: String) -> String {
+        """
+        \(prefix): \(long)
+        quoted: "\(long)"
+        block: |
+          \(long)
+          \(long)
+        \(longKey): first
+        \(longKey): second
+        tagged: !!str \(long)
+        list:
+        - \(long)
+        - short
+        number: 42
+
+        """
+    }
+
+    /// Every node of `f`: kind, style, tag, position, type, text and children.
+    func dump(_ f: YAMLFile) -> [String] {
+        var out = f.documents.map { "doc \($0.root) \($0.position.line):\($0.position.column)" }
+        for i in 0..<f.nodeCount {
+            let n = f.node(Int32(i))
+            let kids = n.isMapping ? n.pairs.flatMap { [$0.key.index, $0.value.index] } : n.items.map(\.index)
+            out.append("\(i) \(n.kind) \(n.style) \(n.tag ?? "-") \(n.line):\(n.column) \(n.resolvedType) \(n.scalar ?? "") \(kids)")
+        }
+        out += f.diagnostics.map { "\($0.kind) \($0.message) \($0.position.line):\($0.position.column)" }
+        return out
+    }
+
+    func testPooledFilesReadExactlyAsUnpooledOnes() {
+        let pool = ScalarPool()
+        let a = YAMLParser.parse(bytes: Array(Self.text("a").utf8), path: "a.yaml", limits: YAMLLimits(), pool: pool)
+        let b = YAMLParser.parse(bytes: Array(Self.text("b").utf8), path: "b.yaml", limits: YAMLLimits(), pool: pool)
+        let plainA = YAMLParser.parse(bytes: Array(Self.text("a").utf8), path: "a.yaml")
+        XCTAssertEqual(dump(a), dump(plainA))
+        XCTAssertEqual(dump(b).count, dump(plainA).count)
+        XCTAssertNil(plainA.sharedScalars, "no pool, nothing shared")
+        XCTAssertEqual(a.diagnostics.map(\.kind), [.duplicateKey], "the long key repeated is reported")
+
+        // Lookups by a long key, equality and type resolution go through the shared bytes.
+        let root = a.roots[0]
+        XCTAssertEqual(root[Self.longKey]?.scalar, "first")
+        XCTAssertTrue(root["quoted"]!.scalarEquals(Self.long))
+        XCTAssertEqual(root["a"]?.string, Self.long)
+        XCTAssertEqual(root["number"]?.resolvedType, .int)
+
+        // The same text in both files is one copy: both nodes point at the same bytes.
+        let x = root["a"]!, y = b.roots[0]["b"]!
+        XCTAssertTrue(x.raw.isShared && y.raw.isShared)
+        XCTAssertEqual(a.bytes(of: x.raw).baseAddress, b.bytes(of: y.raw).baseAddress)
+        XCTAssertFalse(root["number"]!.raw.isShared, "short scalars stay in the file's arena")
+        XCTAssertEqual(x.style, .plain)
+        XCTAssertEqual(root["quoted"]!.style, .doubleQuoted)
+    }
+
+    func testStructuralComparisonAndRepositionedCopiesSeeTheSameText() {
+        let pool = ScalarPool()
+        let a = YAMLParser.parse(bytes: Array(Self.text("x").utf8), path: "a.yaml", limits: YAMLLimits(), pool: pool)
+        let plain = YAMLParser.parse(bytes: Array(Self.text("x").utf8), path: "b.yaml")
+        XCTAssertTrue(StructuralDiff.identical(a.roots[0], plain.roots[0]), "shared and own bytes compare equal")
+        XCTAssertEqual(StructuralDiff.canonical(a.roots[0]), StructuralDiff.canonical(plain.roots[0]))
+        let moved = a.shifted(lines: 3, columns: 2)
+        XCTAssertEqual(moved.roots[0]["block"]?.scalar, "\(Self.long)\n\(Self.long)\n")
+        XCTAssertEqual(moved.roots[0]["block"]?.line, a.roots[0]["block"]!.line + 3)
+    }
+
+    func testALoadSharesTheKubeconfigOfEveryCopyOfARemoteSecret() throws {
+        // The same remote secret in two clusters' files: its kubeconfig text is kept once, and
+        // both copies read it (and its server) at their own places.
+        let kubeconfig = EmbeddedParseCacheTests.kubeconfig.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { "    " + $0 }.joined(separator: "\n")
+        XCTAssertGreaterThanOrEqual(kubeconfig.utf8.count, ScalarPool.minimumLength)
+        let secret = """
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: istio-remote-secret-c
+              namespace: istio-system
+            stringData:
+              c: |
+            \(kubeconfig)
+
+            """
+        let set = ConfigSetLoader(options: LoadOptions(parallel: true))
+            .load(documents: [("a/s.yaml", secret), ("b/s.yaml", "# moved down\n" + secret)])
+        let values = set.resources.compactMap { $0.root["stringData"]?["c"] }
+        XCTAssertEqual(values.count, 2)
+        XCTAssertTrue(values.allSatisfy { $0.raw.isShared })
+        XCTAssertEqual(values[0].file.bytes(of: values[0].raw).baseAddress, values[1].file.bytes(of: values[1].raw).baseAddress)
+        let graph = MeshGraph(set: set)
+        let servers = graph.identity.remoteSecrets.map { try? XCTUnwrap($0.entries.first?.kubeconfig?.servers.first) }
+        XCTAssertEqual(servers.map { $0?.value }, ["https://api.east.example.com:6443", "https://api.east.example.com:6443"])
+        XCTAssertEqual(servers.map { $0?.node.line }, [12, 13])
+    }
+}
