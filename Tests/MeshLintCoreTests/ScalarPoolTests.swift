@@ -100,6 +100,13 @@ final class ScalarPoolTests: XCTestCase {
         XCTAssertEqual(values.count, 2)
         XCTAssertTrue(values.allSatisfy { $0.raw.isShared })
         XCTAssertEqual(values[0].file.bytes(of: values[0].raw).baseAddress, values[1].file.bytes(of: values[1].raw).baseAddress)
+        // One parse serves the pooled copies and an unpooled file with the same text.
+        let cache = EmbeddedParseCache()
+        let unpooled = YAMLParser.parse(bytes: Array(secret.utf8), path: "c/s.yaml").roots[0]["stringData"]!["c"]!
+        let parses = (values + [unpooled]).map { EmbeddedYAML(scalarOf: $0, key: nil, cache: cache) }
+        XCTAssertEqual(cache.stored, 1)
+        XCTAssertEqual(cache.hits, 2)
+        XCTAssertEqual(Set(parses.map { $0.root?["kind"]?.scalar }), ["Config"])
         let graph = MeshGraph(set: set)
         let servers = graph.identity.remoteSecrets.map { try? XCTUnwrap($0.entries.first?.kubeconfig?.servers.first) }
         XCTAssertEqual(servers.map { $0?.value }, ["https://api.east.example.com:6443", "https://api.east.example.com:6443"])

@@ -46,6 +46,9 @@ final class EmbeddedParseCache: @unchecked Sendable {
 
     private let lock = NSLock()
     private var entries: [Int: [SharedTree]] = [:]
+    /// Trees by the address of their text, for host scalars kept in the load's `ScalarPool`:
+    /// there, one address is one text, so a copy is found without hashing its bytes.
+    private var byAddress: [UnsafeRawPointer: SharedTree] = [:]
     /// Lookups answered from the cache, and distinct texts kept (for tests).
     private(set) var hits = 0, stored = 0
 
@@ -56,11 +59,21 @@ final class EmbeddedParseCache: @unchecked Sendable {
     /// the text has not been parsed cleanly before.
     func file(for host: YAMLNode, shift: (lines: Int, columns: Int)?) -> YAMLFile? {
         let (text, count) = Self.bytes(of: host)
-        let key = hash(text, count)
+        let address = host.raw.isShared ? UnsafeRawPointer(text) : nil
         lock.lock()
-        let tree = entries[key]?.first { $0.matches(text, count) }
+        var tree = address.flatMap { byAddress[$0] }.flatMap { $0.text.count == count ? $0 : nil }
         if tree != nil { hits += 1 }
         lock.unlock()
+        if tree == nil {
+            let key = hash(text, count)
+            lock.lock()
+            tree = entries[key]?.first { $0.matches(text, count) }
+            if let tree {
+                hits += 1
+                if let address { byAddress[address] = tree }
+            }
+            lock.unlock()
+        }
         guard let tree else { return nil }
         // The documents are shared too: `YAMLFile.documents` adds the shift.
         return YAMLFile(path: host.file.path, byteCount: count, documents: tree.documents, diagnostics: [],
@@ -97,6 +110,7 @@ final class EmbeddedParseCache: @unchecked Sendable {
         lock.lock()
         if !(entries[key]?.contains { $0.matches(text, count) } ?? false) {
             entries[key, default: []].append(tree)
+            if host.raw.isShared { byAddress[UnsafeRawPointer(text)] = tree }
             stored += 1
         }
         lock.unlock()
