@@ -19,7 +19,9 @@ for path in args.dropFirst().sorted() {
     var hashes = "#"
     while text.contains("\"" + hashes) { hashes += "#" }
     let name = "Rules/" + (path as NSString).lastPathComponent
-    swift += "        (\"\(name)\", \(hashes)\"\"\"\n\(text)\(text.hasSuffix("\n") ? "" : "\n")\"\"\"\(hashes)),\n"
+    // A multi-line literal drops the line break before its closing delimiter: one more keeps
+    // the text's own last line break (without it the parser scans the whole text for its end).
+    swift += "        (\"\(name)\", \(hashes)\"\"\"\n\(text)\(text.hasSuffix("\n") ? "" : "\n")\n\"\"\"\(hashes)),\n"
 }
 swift += "    ]\n}\n"
 do {

@@ -8,7 +8,9 @@ public protocol FixProvider: Rule {
 extension RuleEngine {
     /// `findings` of `rule` with the fixes it proposes attached.
     static func attachingFixes(_ findings: [Finding], of rule: any Rule, _ context: RuleContext) -> [Finding] {
-        guard let provider = rule as? any FixProvider, !findings.isEmpty else { return findings }
+        // Findings first: the cast is a runtime conformance lookup, which the first time scans
+        // every conformance of the binary (a clean run of 56 rules paid it 56 times).
+        guard !findings.isEmpty, let provider = rule as? any FixProvider else { return findings }
         let rendered = context.set.renderedSources
         return findings.map { f in
             var f = f
