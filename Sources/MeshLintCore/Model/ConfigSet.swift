@@ -159,8 +159,13 @@ public final class ConfigSet: Sendable {
 
     /// Number of distinct resources written in the set (shared ones counted once).
     public var distinctResourceCount: Int {
-        var seen = Set<YAMLNode>()
-        for r in resources where !r.isImplied { seen.insert(r.root) }
-        return seen.count
+        // Only a shared file's resources repeat (once per cluster, one root): the others are
+        // counted without a set of a million roots.
+        var unshared = 0
+        var sharedRoots = Set<YAMLNode>()
+        for r in resources where !r.isImplied {
+            if r.isShared { sharedRoots.insert(r.root) } else { unshared += 1 }
+        }
+        return unshared + sharedRoots.count
     }
 }
