@@ -153,8 +153,8 @@ public struct Linter: Sendable {
     /// The code for a rule code or name (`MC401`, `mc401`, `cross-cluster-port`): a name from
     /// `ruleBook` (which `--rules DIR` may rename) or the built-in one.
     public static func resolve(_ codeOrName: String, in ruleBook: RuleBook = .builtin) throws(LintError) -> String {
-        if let d = ruleBook.doc(codeOrName) ?? RuleCatalog.doc(codeOrName) { return d.code }
-        let candidates = (ruleBook.docs + RuleCatalog.docs).flatMap { [$0.code, $0.name] }
+        if let e = ruleBook.entry(codeOrName) ?? RuleCatalog.entry(codeOrName) { return e.code }
+        let candidates = (ruleBook.entries + RuleCatalog.entries).flatMap { [$0.code, $0.name] }
         throw .unknownRule(codeOrName, suggestion: Suggest.nearest(codeOrName, in: candidates))
     }
 
@@ -169,7 +169,7 @@ public struct Linter: Sendable {
     }
 
     func descriptor(for code: String, settings: [String: RuleSetting]) -> RuleDescriptor? {
-        let doc = ruleBook.doc(code)
+        let doc = ruleBook.entry(code)
         var severity = doc?.severity ?? .error
         switch settings[code] {
         case .off?: return nil

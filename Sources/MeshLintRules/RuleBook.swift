@@ -6,20 +6,80 @@ import MeshLintCore
 /// directory instead, so rule authors (and teams with their own defaults) can use edited
 /// documents without rebuilding.
 public struct RuleBook: Sendable {
-    /// Every document, sorted by code.
-    public let docs: [RuleDoc]
+    /// A rule's code, name and default severity: all that resolving names and running rules
+    /// needs, without the prose.
+    public struct Entry: Sendable, Hashable {
+        public let code: String
+        public let name: String
+        public let severity: Severity
+
+        public init(code: String, name: String, severity: Severity) {
+            self.code = code
+            self.name = name
+            self.severity = severity
+        }
+
+        static func find(_ codeOrName: String, in entries: [Entry]) -> Entry? {
+            let key = codeOrName.lowercased()
+            return entries.first { $0.code.lowercased() == key || $0.name.lowercased() == key }
+        }
+    }
+
+    /// Every document's entry, sorted by code.
+    public let entries: [Entry]
+    /// Every document, sorted by code (the built-in book parses them on first use).
+    public var docs: [RuleDoc] { storage.docs }
+    private let storage: Docs
 
     /// The documentation compiled into the library from `Rules/*.yaml`.
-    public static let builtin = RuleBook(docs: RuleCatalog.docs)
+    public static let builtin = RuleBook(entries: RuleCatalog.entries) { RuleCatalog.docs }
 
     public init(docs: [RuleDoc]) {
-        self.docs = docs.sorted { $0.code < $1.code }
+        let sorted = docs.sorted { $0.code < $1.code }
+        self.entries = sorted.map { Entry(code: $0.code, name: $0.name, severity: $0.severity) }
+        self.storage = Docs(sorted)
+    }
+
+    /// A book whose documents are parsed only when first asked for.
+    init(entries: [Entry], docs: @escaping @Sendable () -> [RuleDoc]) {
+        self.entries = entries
+        self.storage = Docs(docs)
+    }
+
+    /// The documents, made once on first use (any thread).
+    private final class Docs: @unchecked Sendable {
+        private let lock = NSLock()
+        private var made: [RuleDoc]?
+        private let make: @Sendable () -> [RuleDoc]
+
+        init(_ docs: [RuleDoc]) {
+            made = docs
+            make = { docs }
+        }
+
+        init(_ make: @escaping @Sendable () -> [RuleDoc]) {
+            self.make = make
+        }
+
+        var docs: [RuleDoc] {
+            lock.lock()
+            defer { lock.unlock() }
+            if let made { return made }
+            let d = make()
+            made = d
+            return d
+        }
     }
 
     /// The doc for a code (`MC401`) or name (`cross-cluster-port`), case-insensitively.
     public func doc(_ codeOrName: String) -> RuleDoc? {
         let key = codeOrName.lowercased()
         return docs.first { $0.code.lowercased() == key || $0.name.lowercased() == key }
+    }
+
+    /// The entry for a code or name, case-insensitively (no document is parsed).
+    public func entry(_ codeOrName: String) -> Entry? {
+        Entry.find(codeOrName, in: entries)
     }
 
     /// Why a `Rules/` directory could not be used.

@@ -308,13 +308,6 @@ if CommandLine.arguments.isEmpty {
     exit(2)
 }
 let arguments = preprocess(Array(CommandLine.arguments.dropFirst()))
-// The rule documents compiled in are parsed on first use (every command that lints or prints
-// rules needs them): started on a thread of their own now, their 2-3 ms overlap argument
-// parsing and loading instead of following them. `RuleBook.builtin` is a `static let`, so a
-// command that gets there first waits for this one parse rather than running a second.
-if !arguments.contains("--version") {
-    Thread.detachNewThread { _ = RuleBook.builtin.docs.count }
-}
 do {
     var command = try MeshLintCommand.parseAsRoot(arguments)
     try command.run()

@@ -44,6 +44,18 @@ final class RuleExamplesTests: XCTestCase {
         XCTAssertFalse(RuleCatalog.docs.isEmpty)
     }
 
+    /// A lint run resolves names and severities from the entries the build read off each
+    /// file's top lines, never parsing the documents: they must say what the documents say.
+    func testEntriesAreTheDocumentsCodesNamesAndSeverities() {
+        let fromDocs = RuleCatalog.docs.map { RuleBook.Entry(code: $0.code, name: $0.name, severity: $0.severity) }
+        XCTAssertEqual(RuleCatalog.entries, fromDocs)
+        XCTAssertEqual(RuleCatalog.entries.count, RuleCatalog.sources.count)
+        XCTAssertEqual(RuleBook.builtin.entries, fromDocs)
+        XCTAssertEqual(RuleBook.builtin.docs.map(\.code), fromDocs.map(\.code))
+        XCTAssertEqual(RuleCatalog.entry("CROSS-CLUSTER-PORT")?.code, RuleCatalog.doc("cross-cluster-port")?.code)
+        XCTAssertEqual(RuleBook(docs: Array(RuleCatalog.docs.reversed())).entries, fromDocs)
+    }
+
     func testEveryRuleHasExamplesOfEachKind() {
         for d in RuleCatalog.docs {
             XCTAssertFalse(d.triggering.isEmpty, "\(d.code) has no triggering example")

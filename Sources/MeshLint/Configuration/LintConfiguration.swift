@@ -136,7 +136,7 @@ public struct LintConfiguration: Sendable {
             return
         }
         for (k, v) in node.pairs {
-            guard let code = RuleCatalog.doc(k.scalar ?? "")?.code else {
+            guard let code = RuleCatalog.entry(k.scalar ?? "")?.code else {
                 unresolvedRules.append((k, v))
                 continue
             }
@@ -169,10 +169,10 @@ public struct LintConfiguration: Sendable {
         c.unresolvedRules = []
         for (k, v) in unresolvedRules {
             let key = k.scalar ?? ""
-            if let code = ruleBook.doc(key)?.code {
+            if let code = ruleBook.entry(key)?.code {
                 c.setRule(code, key: k, value: v)
             } else {
-                let names = ruleBook.docs.flatMap { [$0.code, $0.name] }
+                let names = ruleBook.entries.flatMap { [$0.code, $0.name] }
                 let hint = (IgnoreAnnotation.suggestion(for: key) ?? Suggest.nearest(key, in: names)).map { " (did you mean \($0)?)" } ?? ""
                 c.problem(at: k, "rules: '\(key)' is no meshlint rule\(hint), so this setting does nothing. Use a code or name from `meshlint rules`.")
             }

@@ -42,7 +42,7 @@ public struct IgnoreAnnotation: Sendable, Hashable {
         for token in list.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" || $0 == "\n" }) {
             let t = String(token)
             if t == "*" { all = true; continue }
-            if let code = RuleCatalog.doc(t)?.code {
+            if let code = RuleCatalog.entry(t)?.code {
                 codes.insert(code)
             } else {
                 unknown.append(UnknownEntry(text: t, suggestion: IgnoreAnnotation.suggestion(for: t)))
@@ -62,7 +62,7 @@ public struct IgnoreAnnotation: Sendable, Hashable {
 
     /// The nearest rule code or name to `word`, for "did you mean" hints.
     public static func suggestion(for word: String) -> String? {
-        Suggest.nearest(word, in: RuleCatalog.docs.flatMap { [$0.code, $0.name] })
+        Suggest.nearest(word, in: RuleCatalog.entries.flatMap { [$0.code, $0.name] })
     }
 }
 
