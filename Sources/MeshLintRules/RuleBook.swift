@@ -6,27 +6,9 @@ import MeshLintCore
 /// directory instead, so rule authors (and teams with their own defaults) can use edited
 /// documents without rebuilding.
 public struct RuleBook: Sendable {
-    /// A rule's code, name and default severity: all that resolving names and running rules
-    /// needs, without the prose.
-    public struct Entry: Sendable, Hashable {
-        public let code: String
-        public let name: String
-        public let severity: Severity
-
-        public init(code: String, name: String, severity: Severity) {
-            self.code = code
-            self.name = name
-            self.severity = severity
-        }
-
-        static func find(_ codeOrName: String, in entries: [Entry]) -> Entry? {
-            let key = codeOrName.lowercased()
-            return entries.first { $0.code.lowercased() == key || $0.name.lowercased() == key }
-        }
-    }
-
-    /// Every document's entry, sorted by code.
-    public let entries: [Entry]
+    /// Every document's code, name and default severity, sorted by code: all that resolving
+    /// names and running rules needs, without the prose.
+    public let entries: [RuleDescriptor]
     /// Every document, sorted by code (the built-in book parses them on first use).
     public var docs: [RuleDoc] { storage.docs }
     private let storage: Docs
@@ -36,12 +18,12 @@ public struct RuleBook: Sendable {
 
     public init(docs: [RuleDoc]) {
         let sorted = docs.sorted { $0.code < $1.code }
-        self.entries = sorted.map { Entry(code: $0.code, name: $0.name, severity: $0.severity) }
+        self.entries = sorted.map { RuleDescriptor(code: $0.code, name: $0.name, severity: $0.severity) }
         self.storage = Docs(sorted)
     }
 
     /// A book whose documents are parsed only when first asked for.
-    init(entries: [Entry], docs: @escaping @Sendable () -> [RuleDoc]) {
+    init(entries: [RuleDescriptor], docs: @escaping @Sendable () -> [RuleDoc]) {
         self.entries = entries
         self.storage = Docs(docs)
     }
@@ -78,8 +60,8 @@ public struct RuleBook: Sendable {
     }
 
     /// The entry for a code or name, case-insensitively (no document is parsed).
-    public func entry(_ codeOrName: String) -> Entry? {
-        Entry.find(codeOrName, in: entries)
+    public func entry(_ codeOrName: String) -> RuleDescriptor? {
+        RuleDescriptor.find(codeOrName, in: entries)
     }
 
     /// Why a `Rules/` directory could not be used.
@@ -119,5 +101,13 @@ public struct RuleBook: Sendable {
             byCode[doc.code] = doc
         }
         return RuleBook(docs: Array(byCode.values))
+    }
+}
+
+extension RuleDescriptor {
+    /// The descriptor for a code (`MC401`) or name (`cross-cluster-port`), case-insensitively.
+    static func find(_ codeOrName: String, in descriptors: [RuleDescriptor]) -> RuleDescriptor? {
+        let key = codeOrName.lowercased()
+        return descriptors.first { $0.code.lowercased() == key || $0.name.lowercased() == key }
     }
 }

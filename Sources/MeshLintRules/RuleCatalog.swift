@@ -28,15 +28,15 @@ public enum RuleCatalog {
     /// Code, name and default severity of every document, sorted by code, read by the build
     /// without parsing the documents (804 KB of YAML, most of a short run's start-up): what
     /// resolving rule names and running rules needs. A test checks them against `docs`.
-    public static let entries: [RuleBook.Entry] = {
+    public static let entries: [RuleDescriptor] = {
         EmbeddedRuleDocs.headers.compactMap { h in
-            Severity(rawValue: h.severity).map { RuleBook.Entry(code: h.code, name: h.name, severity: $0) }
+            Severity(rawValue: h.severity).map { RuleDescriptor(code: h.code, name: h.name, severity: $0) }
         }.sorted { $0.code < $1.code }
     }()
 
     /// The entry for a code or name, case-insensitively (like `doc`, without parsing).
-    public static func entry(_ codeOrName: String) -> RuleBook.Entry? {
-        RuleBook.Entry.find(codeOrName, in: entries)
+    public static func entry(_ codeOrName: String) -> RuleDescriptor? {
+        RuleDescriptor.find(codeOrName, in: entries)
     }
 }
 

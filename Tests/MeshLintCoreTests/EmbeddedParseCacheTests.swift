@@ -52,18 +52,6 @@ final class EmbeddedParseCacheTests: XCTestCase {
         return YAMLParser.parse(bytes: Array(text.utf8), path: "secrets.yaml")
     }
 
-    /// Every node of `f` in order: kind, style, tag, position, scalar text and children.
-    func dump(_ f: YAMLFile) -> [String] {
-        var out = f.documents.map { "doc \($0.root) \($0.position.line):\($0.position.column)" }
-        for i in 0..<f.nodeCount {
-            let n = f.node(Int32(i))
-            let kids = n.isMapping ? n.pairs.flatMap { [$0.key.index, $0.value.index] } : n.items.map(\.index)
-            out.append("\(i) \(n.kind) \(n.style) \(n.tag ?? "-") \(n.line):\(n.column) \(n.scalar ?? "") \(kids)")
-        }
-        out.append("byteCount \(f.byteCount) path \(f.path) diagnostics \(f.diagnostics.count)")
-        return out
-    }
-
     func hosts(_ root: YAMLNode) -> [(YAMLNode, YAMLNode?)] {
         let s2 = root["s2"]!["deep"]!
         return [(root["s1"]!["east"]!, root["s1"]!.keyNode("east")),
@@ -79,7 +67,7 @@ final class EmbeddedParseCacheTests: XCTestCase {
             for (host, key) in hosts(root) {
                 let fresh = EmbeddedYAML(scalarOf: host, key: key, mapPositions: mapPositions)
                 let shared = EmbeddedYAML(scalarOf: host, key: key, mapPositions: mapPositions, cache: cache)
-                XCTAssertEqual(dump(shared.file), dump(fresh.file), "host at line \(host.line)")
+                XCTAssertEqual(treeDump(shared.file), treeDump(fresh.file), "host at line \(host.line)")
                 XCTAssertEqual(shared.exact, fresh.exact)
                 XCTAssertTrue(shared.file.arenaOwner === host.file, "reads its own host's bytes")
                 XCTAssertEqual(shared.root?.at("clusters")?.items.first?.at("cluster", "server")?.position,
@@ -113,9 +101,9 @@ final class EmbeddedParseCacheTests: XCTestCase {
         // A copy made of a shifted copy (as rendered or relocated files are) keeps its positions.
         let moved = b.file.repositioned { _ in }
         XCTAssertNil(moved.treeOwner)
-        XCTAssertEqual(dump(moved), dump(b.file))
+        XCTAssertEqual(treeDump(moved), treeDump(b.file))
         let fresh = EmbeddedYAML(scalarOf: h2, key: k2)
-        XCTAssertEqual(dump(b.file), dump(fresh.file))
+        XCTAssertEqual(treeDump(b.file), treeDump(fresh.file))
     }
 
     func testTextsWithDiagnosticsOrTheirOwnArenaAreNotShared() throws {
@@ -126,7 +114,7 @@ final class EmbeddedParseCacheTests: XCTestCase {
             let fresh = EmbeddedYAML(scalarOf: broken[key]!, key: broken.keyNode(key))
             let viaCache = EmbeddedYAML(scalarOf: broken[key]!, key: broken.keyNode(key), cache: cache)
             XCTAssertFalse(viaCache.syntaxErrors.isEmpty)
-            XCTAssertEqual(dump(viaCache.file), dump(fresh.file))
+            XCTAssertEqual(treeDump(viaCache.file), treeDump(fresh.file))
         }
         // Quoted scalars decode to other bytes than written, and a tagged scalar's start is its
         // tag: the tree keeps its own arena.

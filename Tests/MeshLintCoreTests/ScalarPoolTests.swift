@@ -28,25 +28,13 @@ final class ScalarPoolTests: XCTestCase {
         """
     }
 
-    /// Every node of `f`: kind, style, tag, position, type, text and children.
-    func dump(_ f: YAMLFile) -> [String] {
-        var out = f.documents.map { "doc \($0.root) \($0.position.line):\($0.position.column)" }
-        for i in 0..<f.nodeCount {
-            let n = f.node(Int32(i))
-            let kids = n.isMapping ? n.pairs.flatMap { [$0.key.index, $0.value.index] } : n.items.map(\.index)
-            out.append("\(i) \(n.kind) \(n.style) \(n.tag ?? "-") \(n.line):\(n.column) \(n.resolvedType) \(n.scalar ?? "") \(kids)")
-        }
-        out += f.diagnostics.map { "\($0.kind) \($0.message) \($0.position.line):\($0.position.column)" }
-        return out
-    }
-
     func testPooledFilesReadExactlyAsUnpooledOnes() {
         let pool = ScalarPool()
         let a = YAMLParser.parse(bytes: Array(Self.text("a").utf8), path: "a.yaml", limits: YAMLLimits(), pool: pool)
         let b = YAMLParser.parse(bytes: Array(Self.text("b").utf8), path: "b.yaml", limits: YAMLLimits(), pool: pool)
         let plainA = YAMLParser.parse(bytes: Array(Self.text("a").utf8), path: "a.yaml")
-        XCTAssertEqual(dump(a), dump(plainA))
-        XCTAssertEqual(dump(b).count, dump(plainA).count)
+        XCTAssertEqual(treeDump(a), treeDump(plainA))
+        XCTAssertEqual(treeDump(b).count, treeDump(plainA).count)
         XCTAssertNil(plainA.sharedScalars, "no pool, nothing shared")
         XCTAssertEqual(a.diagnostics.map(\.kind), [.duplicateKey], "the long key repeated is reported")
 

@@ -47,7 +47,7 @@ final class RuleExamplesTests: XCTestCase {
     /// A lint run resolves names and severities from the entries the build read off each
     /// file's top lines, never parsing the documents: they must say what the documents say.
     func testEntriesAreTheDocumentsCodesNamesAndSeverities() {
-        let fromDocs = RuleCatalog.docs.map { RuleBook.Entry(code: $0.code, name: $0.name, severity: $0.severity) }
+        let fromDocs = RuleCatalog.docs.map { RuleDescriptor(code: $0.code, name: $0.name, severity: $0.severity) }
         XCTAssertEqual(RuleCatalog.entries, fromDocs)
         XCTAssertEqual(RuleCatalog.entries.count, RuleCatalog.sources.count)
         XCTAssertEqual(RuleBook.builtin.entries, fromDocs)
