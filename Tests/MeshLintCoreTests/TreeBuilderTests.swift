@@ -139,6 +139,45 @@ final class TreeBuilderTests: XCTestCase {
         XCTAssertEqual(r["merged"]?.values("kind", "apiVersion").1?.scalar, "own")
     }
 
+    func testLastTextIsWhatTheMapOfThePairsHolds() {
+        // Duplicate keys (the last text wins), a key whose value is not text, merge keys (a
+        // written key, even without text, hides the merged one) and a non-mapping.
+        let f = parse("""
+        base: &base {istio: merged, app: merged, only: merged}
+        m:
+          <<: *base
+          istio: first
+          istio: second
+          app: [not, text]
+          "<<": quoted
+        s: [istio]
+        """)
+        let r = f.roots[0]
+        for key in ["m", "s", "base"] {
+            let n = r[key]!
+            var written: [String: String] = [:], merged: [String: String] = [:]
+            for (k, v) in n.pairs { if let k = k.scalar, let t = v.text { written[k] = t } }
+            for (k, v) in n.mergedPairs { if let k = k.scalar, let t = v.text { merged[k] = t } }
+            for name in ["istio", "app", "only", "<<", "absent"] {
+                XCTAssertEqual(n.lastText(forKey: name, merged: false), written[name], "\(key).\(name)")
+                XCTAssertEqual(n.lastText(forKey: name, merged: true), merged[name], "\(key).\(name) merged")
+            }
+        }
+        XCTAssertEqual(r["m"]?.lastText(forKey: "istio", merged: true), "second")
+        XCTAssertEqual(r["m"]?.lastText(forKey: "only", merged: true), "merged")
+        XCTAssertNil(r["m"]?.lastText(forKey: "only", merged: false))
+        XCTAssertNil(r["m"]?.lastText(forKey: "app", merged: true), "the written app hides the merged one")
+    }
+
+    func testIsInGroupIsTheGroupComparison() {
+        for apiVersion in ["v1", "networking.istio.io/v1", "networking.istio.io", "networking.istio.io.x/v1", "apps/v1", "/v1", ""] {
+            let id = ResourceIdentity(apiVersion: apiVersion, kind: "K", namespace: nil, name: "n")
+            for group in ["", "networking.istio.io", "networking.istio", "apps", "v1"] {
+                XCTAssertEqual(id.isInGroup(group), id.group == group, "\(apiVersion) in \(group)")
+            }
+        }
+    }
+
     func testClassifyHonoursMergeKeysAndScopes() {
         let f = parse("""
         meta: &meta {name: from-merge, namespace: ns1}

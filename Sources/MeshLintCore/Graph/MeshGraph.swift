@@ -10,8 +10,9 @@ public final class MeshGraph: Sendable {
     public let set: ConfigSet
     /// Facts per cluster, indexed like `set.clusters`.
     public let facts: [ClusterFacts]
-    /// Resource indices per cluster and kind.
-    let byClusterKind: [[String: [Int]]]
+    /// Resources per cluster and kind (the lists are handed out as they are: one reference
+    /// count per call, not one per resource).
+    let byClusterKind: [[String: [Resource]]]
     /// Services by "namespace/name" → resource indices (every cluster).
     let servicesByKey: [String: [Int]]
     /// Cluster references: clusterName → index, and set name → index.
@@ -45,10 +46,10 @@ public final class MeshGraph: Sendable {
 
     public init(set: ConfigSet) {
         self.set = set
-        var by = Array(repeating: [String: [Int]](), count: set.clusters.count)
+        var by = Array(repeating: [String: [Resource]](), count: set.clusters.count)
         var services: [String: [Int]] = [:]
         for (i, r) in set.resources.enumerated() where r.clusterIndex < by.count {
-            by[r.clusterIndex][r.kind, default: []].append(i)
+            by[r.clusterIndex][r.kind, default: []].append(r)
             if r.kind == "Service" { services["\(r.namespace)/\(r.name)", default: []].append(i) }
         }
         self.byClusterKind = by
@@ -66,7 +67,7 @@ public final class MeshGraph: Sendable {
         for c in set.clusters { setNames[c.name] = c.index }
         self.bySetName = setNames
         let byKind = by
-        @Sendable func resources(_ kind: String, _ c: Int) -> [Resource] { (byKind[c][kind] ?? []).map { set.resources[$0] } }
+        @Sendable func resources(_ kind: String, _ c: Int) -> [Resource] { byKind[c][kind] ?? [] }
 
         // The indexes, each started as soon as what it reads exists (two rounds of stages that
         // run at the same time), so that no long stage waits behind an unrelated one:
@@ -76,7 +77,7 @@ public final class MeshGraph: Sendable {
         let meshNetworks = IdentityGraph.readMeshNetworks(facts: facts, resourcesByCluster: resourcesByCluster)
         let (identity, traffic, (serviceInstances, trust)) = concurrently(
             { IdentityGraph(set: set, facts: facts, resourcesByCluster: resourcesByCluster, meshNetworks: meshNetworks) },
-            { TrafficIndex(set: set, facts: facts, meshNetworks: meshNetworks) },
+            { TrafficIndex(set: set, facts: facts, meshNetworks: meshNetworks, resources: resources) },
             { concurrently({ ServiceInstanceIndex(set: set, facts: facts, resources: resources) },
                            { TrustIndex(set: set, facts: facts, resources: resources) }) })
         self.identity = identity
@@ -109,12 +110,12 @@ public final class MeshGraph: Sendable {
     /// Resources of `kind` in one cluster.
     public func resources(_ kind: String, in cluster: Int) -> [Resource] {
         guard cluster < byClusterKind.count else { return [] }
-        return (byClusterKind[cluster][kind] ?? []).map { set.resources[$0] }
+        return byClusterKind[cluster][kind] ?? []
     }
 
     /// Resources of `kind` in every cluster.
     public func resources(_ kind: String) -> [Resource] {
-        byClusterKind.flatMap { ($0[kind] ?? []).map { set.resources[$0] } }
+        byClusterKind.flatMap { $0[kind] ?? [] }
     }
 
     /// The cluster another cluster means by `name` (a remote secret key, a `fromRegistry`, an

@@ -98,7 +98,9 @@ public final class ConfigSet: Sendable {
     /// The text of each file as written, read only when a fix needs it.
     public let sources: SourceStore
 
-    let byCluster: [[Int]]
+    /// Resources per cluster (references into `resources`: handing a cluster's list out is
+    /// one reference count, not one per resource).
+    let byCluster: [[Resource]]
     let fileCounts: [Int]
 
     init(root: String, files: [YAMLFile], renderNotes: [RenderNote] = [], assignments: [String: FileAssignment], clusters: [Cluster],
@@ -122,8 +124,8 @@ public final class ConfigSet: Sendable {
         self.notes = notes
         self.unreadable = unreadable
         self.manifestProblems = manifestProblems
-        var by = Array(repeating: [Int](), count: clusters.count)
-        for (i, r) in resources.enumerated() where r.clusterIndex < by.count { by[r.clusterIndex].append(i) }
+        var by = Array(repeating: [Resource](), count: clusters.count)
+        for r in resources where r.clusterIndex < by.count { by[r.clusterIndex].append(r) }
         self.byCluster = by
         let shared = assignments.values.filter { $0 == .shared }.count
         var counts = Array(repeating: shared, count: clusters.count)
@@ -134,7 +136,7 @@ public final class ConfigSet: Sendable {
     /// Resources of one cluster.
     public func resources(in cluster: Int) -> [Resource] {
         guard cluster < byCluster.count else { return [] }
-        return byCluster[cluster].map { resources[$0] }
+        return byCluster[cluster]
     }
 
     /// Resources of a kind across all clusters (optionally restricted to an API group).

@@ -61,6 +61,15 @@ public struct ResourceIdentity: Hashable, Sendable, Codable {
         return String(apiVersion[..<slash])
     }
 
+    /// True when the API group is `group` (the same as `self.group == group`, without making
+    /// the group's string: for checks that run once per resource).
+    public func isInGroup(_ group: String) -> Bool {
+        var v = apiVersion.utf8.makeIterator()
+        for b in group.utf8 where v.next() != b { return false }
+        if v.next() == UInt8(ascii: "/") { return true }
+        return group.isEmpty && !apiVersion.utf8.contains(UInt8(ascii: "/"))
+    }
+
     /// `Kind namespace/name` for messages.
     public var display: String {
         if let ns = namespace { return "\(kind) \(ns)/\(name)" }
@@ -149,7 +158,7 @@ public final class Resource: Sendable {
 
     /// True for the given kind, optionally also checking the API group.
     public func `is`(_ kind: String, group: String? = nil) -> Bool {
-        identity.kind == kind && (group == nil || identity.group == group!)
+        identity.kind == kind && (group.map(identity.isInGroup) ?? true)
     }
 
     private func stringMap(_ node: YAMLNode?) -> [String: Located<String>] {

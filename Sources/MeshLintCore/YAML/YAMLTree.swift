@@ -346,6 +346,27 @@ public struct YAMLNode: Sendable, Hashable {
         return result
     }
 
+    /// What a map built from this mapping's `pairs` (or, with `merged`, `mergedPairs`) keeping
+    /// each scalar key's text value, the last one winning, holds for `key`; without building
+    /// the map (a check that decides whether the whole map is needed).
+    func lastText(forKey key: String, merged: Bool) -> String? {
+        var found: String?
+        var hasMerge = false
+        forEachPair { k, v in
+            if k.scalarEquals(key) {
+                if let t = v.text { found = t }
+            } else if merged && k.raw.style == .plain && k.scalarEquals("<<") {
+                hasMerge = true
+            }
+        }
+        guard found == nil && hasMerge else { return found }
+        // Merged pairs come after the written ones, once per key not written.
+        for (k, v) in mergedPairs where k.scalarEquals(key) {
+            if let t = v.text { return t }
+        }
+        return nil
+    }
+
     /// The value for `key` in a mapping (honouring `<<` merge keys); nil if absent or not a mapping.
     public subscript(key: String) -> YAMLNode? {
         lookup(key)?.value

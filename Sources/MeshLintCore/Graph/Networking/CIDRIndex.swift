@@ -35,11 +35,11 @@ public final class CIDRIndex: Sendable {
 
     /// Reads every cluster's CIDR sources and sweeps each network for overlaps; `network` is the
     /// cluster's network (clusters with nil share the default network).
-    init(set: ConfigSet, facts: [ClusterFacts], byClusterKind: [[String: [Int]]], network: (Int) -> String?) {
+    init(set: ConfigSet, facts: [ClusterFacts], byClusterKind: [[String: [Resource]]], network: (Int) -> String?) {
         var clusters: [ClusterCIDRs] = []
         for c in set.clusters.indices {
             var reader = CIDRSourceReader(set: set, cluster: c, facts: facts[c]) { kind in
-                (byClusterKind[c][kind] ?? []).map { set.resources[$0] }
+                byClusterKind[c][kind] ?? []
             }
             reader.read()
             let sources = reader.sources.enumerated().sorted { a, b in

@@ -117,7 +117,8 @@ public final class PolicyIndex: Sendable {
         var order: [String] = []
         for c in holders {
             for kind in comparedKinds.keys.sorted() {
-                for r in resources(kind, c) where !r.isImplied && r.group == comparedKinds[kind] {
+                let group = comparedKinds[kind]!
+                for r in resources(kind, c) where !r.isImplied && r.identity.isInGroup(group) {
                     let key = "\(kind)\u{0}\(r.namespace)\u{0}\(r.name)"
                     if groups[key] == nil { order.append(key) }
                     // One copy per cluster: the first document wins (a duplicate is not drift).

@@ -199,10 +199,11 @@ enum GatewayWorkloadReader {
         }
         for d in deployments {
             guard let template = d.spec?.at("template", "metadata", "labels") else { continue }
-            let labels = GatewayReader.stringMap(template)
-            let looksLikeGateway = (labels["istio"]?.hasSuffix("gateway") ?? false) || d.name.contains("gateway")
-                || labels["topology.istio.io/network"] != nil
+            // Two labels decide; the label map is built only for gateway Deployments.
+            let looksLikeGateway = (template.lastText(forKey: "istio", merged: false)?.hasSuffix("gateway") ?? false)
+                || d.name.contains("gateway") || template.lastText(forKey: "topology.istio.io/network", merged: false) != nil
             guard looksLikeGateway else { continue }
+            let labels = GatewayReader.stringMap(template)
             var mode: Sourced<String>?
             for container in d.spec?.at("template", "spec", "containers")?.items ?? [] {
                 if let v = GatewayReader.envList(container["env"])[IngressIndex.routerModeVariable] {

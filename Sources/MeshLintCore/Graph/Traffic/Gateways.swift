@@ -121,10 +121,13 @@ enum GatewayReader {
     static func services(cluster: Int, services: [Resource], installs: [InstallSource]) -> [GatewayService] {
         var out: [GatewayService] = []
         for s in services {
-            let labels = s.labels.mapValues(\.value)
-            let looksLikeGateway = (labels["istio"]?.hasSuffix("gateway") ?? false) || labels["topology.istio.io/network"] != nil
+            // Two labels decide; the label map is built only for gateway Services.
+            let labelsNode = s.labelsNode.flatMap { $0.isMapping ? $0 : nil }
+            let looksLikeGateway = (labelsNode?.lastText(forKey: "istio", merged: true)?.hasSuffix("gateway") ?? false)
+                || labelsNode?.lastText(forKey: "topology.istio.io/network", merged: true) != nil
                 || s.name.contains("gateway")
             guard looksLikeGateway else { continue }
+            let labels = s.labels.mapValues(\.value)
             out.append(GatewayService(
                 cluster: cluster, name: s.name, namespace: s.namespace, labels: labels, resource: s, node: s.nameNode,
                 type: s.spec?["type"]?.text, ports: ports(s.spec?["ports"]) ?? [],

@@ -26,15 +26,10 @@ public final class TrafficIndex: Sendable {
     public let globalSuffixes: [String]
 
     /// Kinds the index reads.
-    static let kinds: Set<String> = ["ServiceEntry", "DestinationRule", "Gateway", "Service", "ConfigMap"]
-
-    init(set: ConfigSet, facts: [ClusterFacts], meshNetworks: [MeshNetworks]) {
+    /// `resources(kind, c)`: the graph's resources of a kind in cluster `c` (it reads
+    /// ServiceEntries, DestinationRules, Gateways, Services and ConfigMaps).
+    init(set: ConfigSet, facts: [ClusterFacts], meshNetworks: [MeshNetworks], resources res: (String, Int) -> [Resource]) {
         let n = set.clusters.count
-        var byKind = Array(repeating: [String: [Resource]](), count: n)
-        for r in set.resources where r.clusterIndex < n && Self.kinds.contains(r.kind) {
-            byKind[r.clusterIndex][r.kind, default: []].append(r)
-        }
-        func res(_ kind: String, _ c: Int) -> [Resource] { byKind[c][kind] ?? [] }
 
         let implied = facts.map { ImpliedResources.render(facts: $0) }
         self.implied = implied
