@@ -36,8 +36,8 @@ public final class CIDRIndex: Sendable {
     /// Reads every cluster's CIDR sources and sweeps each network for overlaps; `network` is the
     /// cluster's network (clusters with nil share the default network).
     init(set: ConfigSet, facts: [ClusterFacts], byClusterKind: [[String: [Resource]]], network: (Int) -> String?) {
-        var clusters: [ClusterCIDRs] = []
-        for c in set.clusters.indices {
+        // Per cluster, in parallel (each reads only its own resources).
+        let clusters = TrafficIndex.perCluster(set.clusters.count) { c -> ClusterCIDRs in
             var reader = CIDRSourceReader(set: set, cluster: c, facts: facts[c]) { kind in
                 byClusterKind[c][kind] ?? []
             }
@@ -45,8 +45,8 @@ public final class CIDRIndex: Sendable {
             let sources = reader.sources.enumerated().sorted { a, b in
                 a.element.origin != b.element.origin ? a.element.origin < b.element.origin : a.offset < b.offset
             }.map(\.element)
-            clusters.append(ClusterCIDRs(cluster: c, sources: sources, problems: reader.problems,
-                                         disagreements: Self.disagreements(sources)))
+            return ClusterCIDRs(cluster: c, sources: sources, problems: reader.problems,
+                                disagreements: Self.disagreements(sources))
         }
         self.clusters = clusters
         self.overlaps = Self.overlaps(clusters, network: network)

@@ -76,13 +76,14 @@ public final class PolicyIndex: Sendable {
     init(set: ConfigSet, facts: [ClusterFacts], discovery: DiscoveryPlan, resources: (String, Int) -> [Resource]) {
         let n = set.clusters.count
         meshConfigs = TrafficIndex.perCluster(n) { ClusterMeshConfig.read(facts[$0]) }
-        var namespaces = Array(repeating: [String: (resource: Resource, labels: [String: String])](), count: n)
-        var workloads = Array(repeating: [String: [WorkloadTemplate]](), count: n)
-        for c in 0..<n {
-            for r in resources("Namespace", c) where namespaces[c][r.name] == nil {
+        // Per cluster, in parallel: Namespaces and workload pod templates with their labels.
+        let perCluster = TrafficIndex.perCluster(n) { c -> ([String: (resource: Resource, labels: [String: String])], [String: [WorkloadTemplate]]) in
+            var namespaces: [String: (resource: Resource, labels: [String: String])] = [:]
+            var workloads: [String: [WorkloadTemplate]] = [:]
+            for r in resources("Namespace", c) where namespaces[r.name] == nil {
                 var labels = r.labels.mapValues(\.value)
                 labels["kubernetes.io/metadata.name"] = r.name
-                namespaces[c][r.name] = (r, labels)
+                namespaces[r.name] = (r, labels)
             }
             for kind in Self.workloadKinds.sorted() {
                 for r in resources(kind, c) {
@@ -96,11 +97,13 @@ public final class PolicyIndex: Sendable {
                     for (k, v) in r.root.at(path)?.mergedPairs ?? [] {
                         if let key = k.scalar, let value = v.text { labels[key] = value }
                     }
-                    workloads[c][r.namespace, default: []].append(WorkloadTemplate(resource: r, labels: labels))
+                    workloads[r.namespace, default: []].append(WorkloadTemplate(resource: r, labels: labels))
                 }
             }
+            return (namespaces, workloads)
         }
-        self.namespaces = namespaces
+        self.namespaces = perCluster.map(\.0)
+        let workloads = perCluster.map(\.1)
         self.workloads = workloads
 
         let primaries = (0..<n).filter { discovery.role($0) == .primary }
@@ -147,30 +150,24 @@ public final class PolicyIndex: Sendable {
             }
             return evidenceCache[c]?[ns]
         }
+        // The copies of each key compared, and its scope read, in parallel (a few chunks of
+        // keys): comparing reads every copy's tree.
+        let byKey = groups, keys = order
+        let chunks = min(keys.count, 16)
+        let decided = concurrentMap(count: chunks) { ch -> [(variants: [[Int]], scope: Scope)] in
+            (keys.count * ch / chunks..<keys.count * (ch + 1) / chunks).map { k in
+                let copies = byKey[keys[k]]!
+                return (variants(copies), scope(copies[0].resource))
+            }
+        }.flatMap { $0 }
         var out: [PolicyCopyGroup] = []
-        for key in order {
+        for (k, key) in order.enumerated() {
             let copies = groups[key]!
             let first = copies[0].resource
-            // Copies grouped by canonical text, in order of first appearance. A copy written
-            // exactly like the first copy of a group (same nodes, styles, tags and bytes, which
-            // gives the same canonical text) joins it without building its text: the copies of
-            // a policy replicated to every primary are usually written the same way.
-            var byText: [String: Int] = [:]
-            var grouped: [[Int]] = []
-            for (i, copy) in copies.enumerated() {
-                if let g = grouped.firstIndex(where: { sameText(copies[$0[0]].resource, copy.resource) }) {
-                    grouped[g].append(i)
-                    continue
-                }
-                let text = copy.canonical
-                if let g = byText[text] { grouped[g].append(i) } else { byText[text] = grouped.count; grouped.append([i]) }
-            }
-            let variants = grouped.enumerated()
-                .sorted { $0.element.count != $1.element.count ? $0.element.count > $1.element.count : $0.offset < $1.offset }
-                .map(\.element)
+            let (variants, scope) = decided[k]
             let present = Set(copies.map(\.cluster))
             var missing: [(cluster: Int, evidence: NamespaceEvidence)] = []
-            switch scope(first) {
+            switch scope {
             case .gatewaysOnly:
                 break
             case .namespace:
@@ -192,8 +189,29 @@ public final class PolicyIndex: Sendable {
         return out
     }
 
+    /// Indices into `copies` grouped by canonical text, the most common text first (ties: the
+    /// text that appears first). A copy written exactly like the first copy of a group (same
+    /// nodes, styles, tags and bytes, which gives the same canonical text) joins it without
+    /// building its text: the copies of a policy replicated to every primary are usually
+    /// written the same way.
+    static func variants(_ copies: [PolicyCopy]) -> [[Int]] {
+        var byText: [String: Int] = [:]
+        var grouped: [[Int]] = []
+        for (i, copy) in copies.enumerated() {
+            if let g = grouped.firstIndex(where: { sameText(copies[$0[0]].resource, copy.resource) }) {
+                grouped[g].append(i)
+                continue
+            }
+            let text = copy.canonical
+            if let g = byText[text] { grouped[g].append(i) } else { byText[text] = grouped.count; grouped.append([i]) }
+        }
+        return grouped.enumerated()
+            .sorted { $0.element.count != $1.element.count ? $0.element.count > $1.element.count : $0.offset < $1.offset }
+            .map(\.element)
+    }
+
     /// What a resource applies to, for deciding whether a primary without it misses it.
-    enum Scope {
+    enum Scope: Sendable {
         /// Clients or workloads of its namespace (or, in the root namespace, of the mesh).
         case namespace
         /// Only the workloads its selector matches.
