@@ -143,17 +143,10 @@ public final class ServiceInstanceIndex: Sendable {
     /// Workloads per cluster, by namespace.
     public let workloads: [[String: [WorkloadLabels]]]
 
-    /// Kinds whose pod labels count as workloads (with the path to their pod labels).
-    static let workloadKinds: [String: [String]] = [
-        "Deployment": ["spec", "template", "metadata", "labels"],
-        "StatefulSet": ["spec", "template", "metadata", "labels"],
-        "DaemonSet": ["spec", "template", "metadata", "labels"],
-        "ReplicaSet": ["spec", "template", "metadata", "labels"],
-        "Job": ["spec", "template", "metadata", "labels"],
-        "Rollout": ["spec", "template", "metadata", "labels"],
-        "Pod": ["metadata", "labels"],
-        "WorkloadEntry": ["spec", "labels"],
-    ]
+    /// Kinds whose pod labels count as workloads, in the order they are read: the labels are
+    /// a Pod's `metadata.labels`, a WorkloadEntry's `spec.labels`, and the pod template's
+    /// (`spec.template.metadata.labels`) of the others.
+    static let workloadKinds = ["DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "Rollout", "StatefulSet", "WorkloadEntry"]
 
     init(set: ConfigSet, facts: [ClusterFacts], resources: (String, Int) -> [Resource]) {
         let n = set.clusters.count
@@ -177,17 +170,20 @@ public final class ServiceInstanceIndex: Sendable {
                 }
             }
             var wl: [String: [WorkloadLabels]] = [:]
-            for (kind, path) in Self.workloadKinds.sorted(by: { $0.key < $1.key }) {
+            for kind in Self.workloadKinds {
                 for r in resources(kind, c) {
-                    guard let node = r.root.at(path), node.isMapping else { continue }
+                    // The pod template, its metadata and its labels, each found once.
+                    let template = kind == "Pod" ? nil : r.spec?["template"]
+                    let podMeta = kind == "Pod" ? r.metadata : template?["metadata"]
+                    let labelsNode = kind == "WorkloadEntry" ? r.spec?["labels"] : kind == "Pod" ? r.labelsNode : podMeta?["labels"]
+                    guard let node = labelsNode, node.isMapping else { continue }
                     var labels: [String: String] = [:]
                     for (k, v) in node.mergedPairs { if let key = k.scalar, let value = v.text { labels[key] = value } }
                     var sidecar: Bool? = nil
                     var decider: YAMLNode? = nil
                     var reason: String? = nil
                     if kind != "WorkloadEntry" {
-                        let podMeta = kind == "Pod" ? r.metadata : r.root.at("spec", "template", "metadata")
-                        let explicit = podMeta?.at("labels", "sidecar.istio.io/inject") ?? podMeta?.at("annotations", "sidecar.istio.io/inject")
+                        let explicit = node["sidecar.istio.io/inject"] ?? podMeta?.at("annotations", "sidecar.istio.io/inject")
                         if labels["istio.io/dataplane-mode"] == "ambient" {
                             sidecar = nil
                         } else if let explicit, let t = explicit.text {
@@ -202,7 +198,7 @@ public final class ServiceInstanceIndex: Sendable {
                             reason = ns.2
                         }
                     }
-                    let podSpec = kind == "Pod" ? r.spec : r.root.at("spec", "template", "spec")
+                    let podSpec = kind == "Pod" ? r.spec : template?["spec"]
                     let isProxy = (podSpec?["containers"]?.items ?? []).contains { c in c["name"].map { $0.scalarEquals("istio-proxy") && $0.text != nil } == true }
                         || labels["istio"]?.hasSuffix("gateway") == true
                     wl[r.namespace, default: []].append(WorkloadLabels(resource: r, labels: labels, labelsNode: node,
