@@ -46,11 +46,15 @@ public final class MeshGraph: Sendable {
 
     public init(set: ConfigSet) {
         self.set = set
-        var by = Array(repeating: [String: [Resource]](), count: set.clusters.count)
+        // Each cluster's resources by kind, per cluster in parallel (in set order within a kind).
+        let by = concurrentMap(count: set.clusters.count) { c -> [String: [Resource]] in
+            var kinds: [String: [Resource]] = [:]
+            for r in set.resources(in: c) { kinds[r.kind, default: []].append(r) }
+            return kinds
+        }
         var services: [String: [Int]] = [:]
-        for (i, r) in set.resources.enumerated() where r.clusterIndex < by.count {
-            by[r.clusterIndex][r.kind, default: []].append(r)
-            if r.kind == "Service" { services["\(r.namespace)/\(r.name)", default: []].append(i) }
+        for (i, r) in set.resources.enumerated() where r.clusterIndex < by.count && r.kind == "Service" {
+            services["\(r.namespace)/\(r.name)", default: []].append(i)
         }
         self.byClusterKind = by
         self.servicesByKey = services
