@@ -109,3 +109,15 @@ private struct SideThread {
         }
     }
 }
+
+/// `body(c)` for every cluster `c` in `0..<n`, in cluster order, run in parallel when there
+/// are several clusters. `body` must read only shared immutable data.
+func perCluster<T>(_ n: Int, _ body: (Int) -> T) -> [T] {
+    guard n > 1 else { return (0..<n).map(body) }
+    // Each cluster's result goes to its own preallocated slot (writing `array[c]` of a shared
+    // Swift array from several threads is a data race; TSan reports it).
+    return withoutActuallyEscaping(body) { body in
+        nonisolated(unsafe) let body = body
+        return concurrentMap(count: n) { c in body(c) }
+    }
+}

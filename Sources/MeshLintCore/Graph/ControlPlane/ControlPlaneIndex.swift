@@ -151,7 +151,7 @@ public final class ControlPlaneIndex: Sendable {
     init(set: ConfigSet, facts: [ClusterFacts], identity: IdentityGraph, traffic: TrafficIndex,
          resources: @escaping @Sendable (String, Int) -> [Resource]) {
         let n = set.clusters.count
-        self.clusters = TrafficIndex.perCluster(n) { c in
+        self.clusters = perCluster(n) { c in
             ControlPlaneFacts.read(facts: facts[c], graph: { resources($0, c) }, servers: traffic.gatewayServers[c])
         }
         var config = Set<Int>()

@@ -37,7 +37,7 @@ public final class CIDRIndex: Sendable {
     /// cluster's network (clusters with nil share the default network).
     init(set: ConfigSet, facts: [ClusterFacts], byClusterKind: [[String: [Resource]]], network: (Int) -> String?) {
         // Per cluster, in parallel (each reads only its own resources).
-        let clusters = TrafficIndex.perCluster(set.clusters.count) { c -> ClusterCIDRs in
+        let clusters = perCluster(set.clusters.count) { c -> ClusterCIDRs in
             var reader = CIDRSourceReader(set: set, cluster: c, facts: facts[c]) { kind in
                 byClusterKind[c][kind] ?? []
             }

@@ -75,9 +75,9 @@ public final class PolicyIndex: Sendable {
 
     init(set: ConfigSet, facts: [ClusterFacts], discovery: DiscoveryPlan, resources: (String, Int) -> [Resource]) {
         let n = set.clusters.count
-        meshConfigs = TrafficIndex.perCluster(n) { ClusterMeshConfig.read(facts[$0]) }
+        meshConfigs = perCluster(n) { ClusterMeshConfig.read(facts[$0]) }
         // Per cluster, in parallel: Namespaces and workload pod templates with their labels.
-        let perCluster = TrafficIndex.perCluster(n) { c -> ([String: (resource: Resource, labels: [String: String])], [String: [WorkloadTemplate]]) in
+        let perCluster = perCluster(n) { c -> ([String: (resource: Resource, labels: [String: String])], [String: [WorkloadTemplate]]) in
             var namespaces: [String: (resource: Resource, labels: [String: String])] = [:]
             var workloads: [String: [WorkloadTemplate]] = [:]
             for r in resources("Namespace", c) where namespaces[r.name] == nil {

@@ -150,7 +150,7 @@ public final class ServiceInstanceIndex: Sendable {
 
     init(set: ConfigSet, facts: [ClusterFacts], resources: (String, Int) -> [Resource]) {
         let n = set.clusters.count
-        let perCluster = TrafficIndex.perCluster(n) { c -> ([ServiceDefinition], [String: [WorkloadLabels]]) in
+        let perCluster = perCluster(n) { c -> ([ServiceDefinition], [String: [WorkloadLabels]]) in
             var injection: [String: (Bool?, YAMLNode?, String?)] = [:]
             var disabledNamespaces = Set<String>()
             // `sidecarInjectorWebhook.enableNamespacesByDefault` injects unlabelled namespaces.

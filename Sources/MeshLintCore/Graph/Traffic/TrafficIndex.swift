@@ -39,10 +39,10 @@ public final class TrafficIndex: Sendable {
         // Per cluster, in parallel (each reads only its own cluster's resources): gateway
         // Services and the addresses they own; then, once every cluster's addresses are known,
         // servers, DestinationRules, cross-cluster ServiceEntries and DNS.
-        let gatewayServices = Self.perCluster(n) { c -> [GatewayService] in
+        let gatewayServices = perCluster(n) { c -> [GatewayService] in
             GatewayReader.services(cluster: c, services: res("Service", c), installs: facts[c].installs)
         }
-        let ownedAddresses = Self.perCluster(n) { c -> [GatewayAddress] in
+        let ownedAddresses = perCluster(n) { c -> [GatewayAddress] in
             var seen = Set<String>()
             var out: [GatewayAddress] = []
             func own(_ a: Located<String>, _ source: String) {
@@ -65,18 +65,18 @@ public final class TrafficIndex: Sendable {
         self.gatewayServices = gatewayServices
         self.addressOwners = owners
 
-        self.gatewayServers = Self.perCluster(n) { c in
+        self.gatewayServers = perCluster(n) { c in
             GatewayReader.servers(res("Gateway", c) + implied[c].map(\.resource).filter { $0.kind == "Gateway" })
         }
 
-        self.destinationRules = Self.perCluster(n) { c in
+        self.destinationRules = perCluster(n) { c in
             let root = Self.rootNamespace(facts[c])
             return DestinationRuleIndex(resources: res("DestinationRule", c) + implied[c].map(\.resource),
                                         implied: implied[c], rootNamespace: root, domain: facts[c].domain)
         }
 
         let addressOwners = owners
-        self.crossClusterEntries = Self.perCluster(n) { c in
+        self.crossClusterEntries = perCluster(n) { c in
             CrossClusterServiceEntries.read(cluster: c, entries: res("ServiceEntry", c), suffix: suffixes[c], localAddresses: {
                 var local = Set<String>()
                 for s in res("Service", c) {
@@ -96,22 +96,10 @@ public final class TrafficIndex: Sendable {
             }, addressOwners: addressOwners)
         }
 
-        self.dns = Self.perCluster(n) { c in
+        self.dns = perCluster(n) { c in
             ClusterDNSConfig.read(configMaps: res("ConfigMap", c), services: res("Service", c), istioNamespace: facts[c].istioNamespace)
         }
         self.meshNetworkGateways = (0..<n).map { c in MeshNetworkGateways.entries(cluster: c, meshNetworks: meshNetworks) }
-    }
-
-    /// `body(c)` for every cluster `c` in `0..<n`, in cluster order, run in parallel when there
-    /// are several clusters. `body` must read only shared immutable data.
-    static func perCluster<T>(_ n: Int, _ body: (Int) -> T) -> [T] {
-        guard n > 1 else { return (0..<n).map(body) }
-        // Each cluster's result goes to its own preallocated slot (writing `array[c]` of a shared
-        // Swift array from several threads is a data race; TSan reports it).
-        return withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let body = body
-            return concurrentMap(count: n) { c in body(c) }
-        }
     }
 
     /// `meshConfig.rootNamespace` of the cluster's install, else its Istio namespace.
