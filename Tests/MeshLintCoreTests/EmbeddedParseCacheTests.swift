@@ -26,13 +26,32 @@ final class EmbeddedParseCacheTests: XCTestCase {
     kind: Second
     """
 
+    /// Every line of `text` moved right by `indent` spaces (a block scalar's body).
+    static func indented(_ text: String, by indent: Int) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { String(repeating: " ", count: indent) + $0 }.joined(separator: "\n")
+    }
+
+    /// A Secret named like cluster c's remote secret, without the multicluster label, whose
+    /// `stringData.c` is `value` as a literal block.
+    static func remoteSecretC(_ value: String) -> String {
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: istio-remote-secret-c
+          namespace: istio-system
+        stringData:
+          c: |
+        \(indented(value, by: 4))
+
+        """
+    }
+
     /// The same kubeconfig as literal blocks under three keys at different lines and
     /// indentations, and a fourth copy whose server differs.
     static func file() -> YAMLFile {
-        func block(_ indent: Int) -> String {
-            kubeconfig.split(separator: "\n", omittingEmptySubsequences: false)
-                .map { String(repeating: " ", count: indent) + $0 }.joined(separator: "\n")
-        }
+        func block(_ indent: Int) -> String { indented(kubeconfig, by: indent) }
         let text = """
         s1:
           east: |
@@ -254,17 +273,7 @@ final class EmbeddedParseCacheTests: XCTestCase {
     func testCopiesOfAValueThatIsNoKubeconfigReportItAtTheirOwnValue() throws {
         // A remote secret (by name) whose value is a bare token, the same text in three
         // clusters' files: each copy's "not a kubeconfig" points at its own value.
-        let secret = """
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: istio-remote-secret-c
-              namespace: istio-system
-            stringData:
-              c: |
-                just-a-token
-
-            """
+        let secret = Self.remoteSecretC("just-a-token")
         let graph = graph(["a/secret.yaml": secret, "b/secret.yaml": "#\n" + secret, "d/secret.yaml": "#\n#\n#\n" + secret])
         XCTAssertEqual(graph.identity.remoteSecrets.count, 3)
         for (s, padding) in zip(graph.identity.remoteSecrets, [0, 1, 3]) {

@@ -68,20 +68,8 @@ final class ScalarPoolTests: XCTestCase {
     func testALoadSharesTheKubeconfigOfEveryCopyOfARemoteSecret() throws {
         // The same remote secret in two clusters' files: its kubeconfig text is kept once, and
         // both copies read it (and its server) at their own places.
-        let kubeconfig = EmbeddedParseCacheTests.kubeconfig.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { "    " + $0 }.joined(separator: "\n")
-        XCTAssertGreaterThanOrEqual(kubeconfig.utf8.count, ScalarPool.minimumLength)
-        let secret = """
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: istio-remote-secret-c
-              namespace: istio-system
-            stringData:
-              c: |
-            \(kubeconfig)
-
-            """
+        XCTAssertGreaterThanOrEqual(EmbeddedParseCacheTests.kubeconfig.utf8.count, ScalarPool.minimumLength)
+        let secret = EmbeddedParseCacheTests.remoteSecretC(EmbeddedParseCacheTests.kubeconfig)
         let set = ConfigSetLoader(options: LoadOptions(parallel: true))
             .load(documents: [("a/s.yaml", secret), ("b/s.yaml", "# moved down\n" + secret)])
         let values = set.resources.compactMap { $0.root["stringData"]?["c"] }

@@ -47,7 +47,7 @@ public final class MeshGraph: Sendable {
     public init(set: ConfigSet) {
         self.set = set
         // Each cluster's resources by kind, per cluster in parallel (in set order within a kind).
-        let by = concurrentMap(count: set.clusters.count) { c -> [String: [Resource]] in
+        let by = perCluster(set.clusters.count) { c -> [String: [Resource]] in
             var kinds: [String: [Resource]] = [:]
             for r in set.resources(in: c) { kinds[r.kind, default: []].append(r) }
             return kinds

@@ -77,7 +77,7 @@ public final class PolicyIndex: Sendable {
         let n = set.clusters.count
         meshConfigs = perCluster(n) { ClusterMeshConfig.read(facts[$0]) }
         // Per cluster, in parallel: Namespaces and workload pod templates with their labels.
-        let perCluster = perCluster(n) { c -> ([String: (resource: Resource, labels: [String: String])], [String: [WorkloadTemplate]]) in
+        let read = perCluster(n) { c -> ([String: (resource: Resource, labels: [String: String])], [String: [WorkloadTemplate]]) in
             var namespaces: [String: (resource: Resource, labels: [String: String])] = [:]
             var workloads: [String: [WorkloadTemplate]] = [:]
             for r in resources("Namespace", c) where namespaces[r.name] == nil {
@@ -102,8 +102,8 @@ public final class PolicyIndex: Sendable {
             }
             return (namespaces, workloads)
         }
-        self.namespaces = perCluster.map(\.0)
-        let workloads = perCluster.map(\.1)
+        self.namespaces = read.map(\.0)
+        let workloads = read.map(\.1)
         self.workloads = workloads
 
         let primaries = (0..<n).filter { discovery.role($0) == .primary }

@@ -122,9 +122,8 @@ enum GatewayReader {
         var out: [GatewayService] = []
         for s in services {
             // Two labels decide; the label map is built only for gateway Services.
-            let labelsNode = s.labelsNode.flatMap { $0.isMapping ? $0 : nil }
-            let looksLikeGateway = (labelsNode?.lastText(forKey: "istio", merged: true)?.hasSuffix("gateway") ?? false)
-                || labelsNode?.lastText(forKey: "topology.istio.io/network", merged: true) != nil
+            let looksLikeGateway = (s.labelsNode?.lastText(forKey: "istio", merged: true)?.hasSuffix("gateway") ?? false)
+                || s.labelsNode?.lastText(forKey: "topology.istio.io/network", merged: true) != nil
                 || s.name.contains("gateway")
             guard looksLikeGateway else { continue }
             let labels = s.labels.mapValues(\.value)

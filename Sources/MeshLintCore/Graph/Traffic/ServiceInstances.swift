@@ -150,7 +150,7 @@ public final class ServiceInstanceIndex: Sendable {
 
     init(set: ConfigSet, facts: [ClusterFacts], resources: (String, Int) -> [Resource]) {
         let n = set.clusters.count
-        let perCluster = perCluster(n) { c -> ([ServiceDefinition], [String: [WorkloadLabels]]) in
+        let read = perCluster(n) { c -> ([ServiceDefinition], [String: [WorkloadLabels]]) in
             var injection: [String: (Bool?, YAMLNode?, String?)] = [:]
             var disabledNamespaces = Set<String>()
             // `sidecarInjectorWebhook.enableNamespacesByDefault` injects unlabelled namespaces.
@@ -210,12 +210,12 @@ public final class ServiceInstanceIndex: Sendable {
             return (resources("Service", c).map { ServiceDefinition($0, workloads: workloads) }, wl)
         }
         var by: [String: [ServiceDefinition]] = [:]
-        for (defs, _) in perCluster {
+        for (defs, _) in read {
             for d in defs { by["\(d.resource.namespace)/\(d.resource.name)", default: []].append(d) }
         }
         byKey = by
         keys = by.keys.sorted()
-        workloads = perCluster.map(\.1)
+        workloads = read.map(\.1)
     }
 
     /// The workloads of `cluster` that `definition`'s selector selects (its own cluster's

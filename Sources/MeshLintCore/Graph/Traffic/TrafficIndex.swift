@@ -25,7 +25,6 @@ public final class TrafficIndex: Sendable {
     /// The effective global domain suffix per cluster.
     public let globalSuffixes: [String]
 
-    /// Kinds the index reads.
     /// `resources(kind, c)`: the graph's resources of a kind in cluster `c` (it reads
     /// ServiceEntries, DestinationRules, Gateways, Services and ConfigMaps).
     init(set: ConfigSet, facts: [ClusterFacts], meshNetworks: [MeshNetworks], resources res: (String, Int) -> [Resource]) {
