@@ -227,12 +227,13 @@ public struct ConfigSetLoader: Sendable {
         let slots = ResultSlots(sources.count)
         // Long scalars that repeat across files (each remote secret's kubeconfig, in every
         // other cluster's directory) are kept once for the whole set.
-        let pool = ScalarPool()
+        // So are whole documents: each remote secret, in every other cluster's directory.
+        let documents = DocumentCache(pool: ScalarPool())
         let work: @Sendable (Int) -> Void = { i in
             let s = sources[i]
             switch s.bytes() {
             case .success(let b):
-                let parsed = YAMLParser.parse(bytes: b, path: s.path, limits: limits, pool: pool)
+                let parsed = YAMLParser.parse(bytes: b, path: s.path, limits: limits, cache: documents)
                 if let action = GoTemplate.firstAction(in: b, parsed: parsed) {
                     // Go template text is not YAML: keep the file (for its cluster) without its
                     // parse, whose errors would be a cascade about text helm replaces.

@@ -64,6 +64,9 @@ final class SharedScalars: @unchecked Sendable {
     func bytes(_ index: Int, count: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: pointers[index], count: count)
     }
+
+    /// Where the bytes of shared scalar `index` are (to share them again, see `DocumentCache`).
+    func pointer(_ index: Int) -> UnsafePointer<UInt8> { pointers[index] }
 }
 
 /// A hash of a whole text, eight bytes at a time (a multiply-xorshift mix with a random seed,

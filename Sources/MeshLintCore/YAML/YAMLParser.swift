@@ -32,6 +32,30 @@ public enum YAMLParser {
         bytes.withUnsafeBufferPointer { parse(buffer: $0, path: path, limits: limits, pool: pool) }
     }
 
+    /// `parse(bytes:path:limits:pool:)` with the cache's pool, copying (instead of parsing
+    /// again) each document `cache` already holds from another file of the load (see
+    /// `DocumentCache`). The tree is the same as without the cache.
+    static func parse(bytes: [UInt8], path: String, limits: YAMLLimits, cache: DocumentCache) -> YAMLFile {
+        let pool = cache.pool
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard buffer.count <= limits.maxFileBytes, encodingCheck(buffer) == nil, binaryCheck(buffer) == nil,
+                  let chunks = DocumentChunk.split(buffer) else {
+                return parse(buffer: buffer, path: path, limits: limits, pool: pool)
+            }
+            var builder = TreeBuilder(limits: limits, estimatedBytes: buffer.count, pool: pool)
+            guard let toPublish = builder.runChunked(buffer, chunks: chunks, cache: cache) else {
+                builder.discard()
+                return parse(buffer: buffer, path: path, limits: limits, pool: pool)
+            }
+            let file = builder.finish(path: path, byteCount: buffer.count)
+            for c in toPublish {
+                cache.publish(c.hash, DocumentCache.Entry(bytes: c.bytes, file: file, nodes: c.nodes, children: c.children,
+                                                          documents: c.documents, line: c.line))
+            }
+            return file
+        }
+    }
+
     /// `parse(bytes:path:limits:)` on bytes the caller holds (e.g. a scalar's text in another
     /// file's arena, so embedded YAML is parsed without copying it out first). With `shift`,
     /// every position (nodes, documents, diagnostics) is moved down by `lines` and right by
@@ -143,6 +167,25 @@ public enum YAMLParser {
     }
 }
 
+/// The tree's size when a chunk started, and where (0-based line and column).
+struct ChunkBound {
+    var nodes: Int32
+    var children: Int
+    var documents: Int
+    var line: UInt32
+    var column: UInt32
+}
+
+/// A chunk parsed on its second sighting, to hand to the `DocumentCache`.
+struct ChunkToPublish {
+    let hash: Int
+    let bytes: UnsafeBufferPointer<UInt8>
+    let nodes: Range<Int32>
+    let children: Range<Int>
+    let documents: Range<Int>
+    let line: UInt32
+}
+
 private struct Frame {
     var node: Int32
     var scratchStart: Int
@@ -188,6 +231,11 @@ private struct TreeBuilder {
     var inputOffsets: RawBuffer<UInt32>
     var scalarsAreInput: Bool
     var input = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    /// Added to every line libyaml reports: the line (0-based) its input starts on in the file,
+    /// when it parses a run of chunks (see `runChunked`).
+    var lineOffset: UInt32 = 0
+    /// While a run of chunks is parsed: where each explicit document start (`---`) was.
+    var documentStarts: [ChunkBound]? = nil
     var docRoot: Int32 = -1
     var docStart = SourcePosition(line: 1, column: 1)
     var docRejected = false
@@ -247,40 +295,155 @@ private struct TreeBuilder {
     }
 
     mutating func run(_ input: UnsafeBufferPointer<UInt8>) {
-        var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) != 0 else {
-            diagnostics.append(YAMLDiagnostic(kind: .syntax, message: "libyaml could not initialise a parser",
-                                              position: SourcePosition(line: 1, column: 1), related: nil, nodeIndex: nil))
-            return
-        }
-        defer { yaml_parser_delete(&parser) }
         self.input = input
-        yaml_parser_set_input_string(&parser, input.baseAddress, input.count)
+        findEnd(input)
+        parseStream(input)
+    }
+
+    /// Sets `endLine` and `endColumn` for a file that does not end with a line break.
+    mutating func findEnd(_ input: UnsafeBufferPointer<UInt8>) {
         if let last = input.last, last != 10 && last != 13 {
             let end = YAMLParser.position(ofByte: input.count, in: input)
             endLine = UInt32(end.line)
             endColumn = UInt32(end.column)
         }
+    }
+
+    /// Parses `stream` (the file, or a run of its chunks starting on line `lineOffset`); false
+    /// after a syntax error or when it nests too deep (both reported).
+    @discardableResult
+    mutating func parseStream(_ stream: UnsafeBufferPointer<UInt8>) -> Bool {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) != 0 else {
+            diagnostics.append(YAMLDiagnostic(kind: .syntax, message: "libyaml could not initialise a parser",
+                                              position: SourcePosition(line: 1, column: 1), related: nil, nodeIndex: nil))
+            return false
+        }
+        defer { yaml_parser_delete(&parser) }
+        yaml_parser_set_input_string(&parser, stream.baseAddress, stream.count)
         var event = yaml_event_t()
         while true {
             guard yaml_parser_parse(&parser, &event) != 0 else {
                 reportParserError(&parser, input)
-                return
+                return false
             }
             let done = event.type == YAML_STREAM_END_EVENT
             let mark = event.start_mark
             handle(&event)
             yaml_event_delete(&event)
-            if done { return }
+            if done { return true }
             if stack.count > limits.maxDepth {
                 diagnostics.append(YAMLDiagnostic(
                     kind: .tooDeep,
                     message: "collections are nested more than \(limits.maxDepth) levels deep here; the rest of the file was not parsed",
-                    position: SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1),
+                    position: SourcePosition(line: Int(mark.line) + 1 + Int(lineOffset), column: Int(mark.column) + 1),
                     related: nil, nodeIndex: nil))
-                return
+                return false
             }
         }
+    }
+
+    /// Where the tree stood when a chunk started (or a run of chunks ended).
+    var bound: ChunkBound {
+        ChunkBound(nodes: Int32(nodes.count), children: children.count, documents: documents.count, line: 0, column: 0)
+    }
+
+    /// Builds the file from its chunks (see `DocumentCache`): each chunk the cache holds is
+    /// copied, each run of the others is parsed by one libyaml parser. Returns the chunks to
+    /// hand to the cache once the file is finished, or nil when the file must be parsed whole
+    /// instead (the builder is then spent): any diagnostic, or a document start libyaml did not
+    /// see at exactly a chunk's first line.
+    mutating func runChunked(_ input: UnsafeBufferPointer<UInt8>, chunks: [DocumentChunk], cache: DocumentCache) -> [ChunkToPublish]? {
+        self.input = input
+        findEnd(input)
+        let base = input.baseAddress!
+        func bytes(_ c: DocumentChunk) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: base + c.start, count: c.end - c.start)
+        }
+        let looked = chunks.map { c -> (hash: Int, lookup: DocumentCache.Lookup) in
+            let b = bytes(c)
+            let h = cache.hash(b.baseAddress!, b.count)
+            return (h, cache.lookup(h, b))
+        }
+        var toPublish: [ChunkToPublish] = []
+        var i = 0
+        while i < chunks.count {
+            if case .hit(let entry) = looked[i].lookup {
+                copy(entry, toLine: chunks[i].line)
+                i += 1
+                continue
+            }
+            var j = i + 1
+            while j < chunks.count, case .miss = looked[j].lookup { j += 1 }
+            let first = bound
+            lineOffset = chunks[i].line
+            documentStarts = []
+            let parsed = parseStream(UnsafeBufferPointer(start: base + chunks[i].start, count: chunks[j - 1].end - chunks[i].start))
+            guard parsed, diagnostics.isEmpty, var bounds = documentStarts else { return nil }
+            documentStarts = nil
+            let explicit = chunks[i..<j].filter(\.explicit)
+            guard bounds.count == explicit.count,
+                  zip(bounds, explicit).allSatisfy({ $0.line == $1.line && $0.column == 0 }) else { return nil }
+            if !chunks[i].explicit { bounds.insert(first, at: 0) }
+            bounds.append(bound)
+            for k in i..<j {
+                guard case .miss(publish: true) = looked[k].lookup, chunks[k].endsWithBreak else { continue }
+                let (a, b) = (bounds[k - i], bounds[k - i + 1])
+                toPublish.append(ChunkToPublish(hash: looked[k].hash, bytes: bytes(chunks[k]), nodes: a.nodes..<b.nodes,
+                                                children: a.children..<b.children, documents: a.documents..<b.documents,
+                                                line: chunks[k].line))
+            }
+            i = j
+        }
+        return toPublish
+    }
+
+    /// Appends a cached chunk's tree as if its text had been parsed here, starting on `line`
+    /// (0-based): the same nodes in the same order, moved to their lines, with their scalars
+    /// in this file's arena (or the same pooled text) and their tags in this file's table.
+    mutating func copy(_ e: DocumentCache.Entry, toLine line: UInt32) {
+        let src = e.file
+        let lineDelta = Int64(line) - Int64(e.line)
+        let nodeDelta = Int32(nodes.count) - e.nodes.lowerBound
+        let childDelta = Int64(children.count) - Int64(e.children.lowerBound)
+        src.nodes.withUnsafeBufferPointer { srcNodes in
+            for k in e.nodes {
+                var n = srcNodes[Int(k)]
+                n.line = UInt32(truncatingIfNeeded: Int64(n.line) + lineDelta)
+                if n.kind == .scalar {
+                    if n.isShared {
+                        n.start = UInt32(truncatingIfNeeded: sharedPointers.count)
+                        sharedPointers.append(src.sharedScalars!.pointer(Int(srcNodes[Int(k)].start)))
+                    } else {
+                        let text = src.bytes(of: n)
+                        n.start = UInt32(truncatingIfNeeded: arena.count)
+                        if n.count > 0 { arena.append(text.baseAddress!, count: text.count) }
+                    }
+                } else {
+                    n.start = UInt32(truncatingIfNeeded: Int64(n.start) + childDelta)
+                }
+                if n.tag >= 0 { n.tag = internTag(name: src.tags[Int(n.tag)]) }
+                nodes.append(n)
+            }
+        }
+        src.children.withUnsafeBufferPointer { srcChildren in
+            for k in e.children { children.append(srcChildren[k] + nodeDelta) }
+        }
+        for d in src.storedDocuments[e.documents] {
+            documents.append(YAMLDocumentInfo(root: d.root + nodeDelta,
+                                              position: SourcePosition(line: Int(Int64(d.position.line) + lineDelta), column: d.position.column)))
+        }
+    }
+
+    /// Frees the buffers of a builder whose tree is not wanted.
+    func discard() {
+        nodes.deallocate()
+        children.deallocate()
+        arena.deallocate()
+        scratch.deallocate()
+        stack.deallocate()
+        sizes.deallocate()
+        inputOffsets.deallocate()
     }
 
     mutating func reportParserError(_ parser: inout yaml_parser_t, _ input: UnsafeBufferPointer<UInt8>) {
@@ -328,7 +491,10 @@ private struct TreeBuilder {
 
     @inline(never)
     mutating func internTagSlow(_ p: UnsafeMutablePointer<yaml_char_t>) -> Int16 {
-        let s = String(cString: p)
+        internTag(name: String(cString: p))
+    }
+
+    mutating func internTag(name s: String) -> Int16 {
         if let i = tagIndex[s] { return i }
         guard tags.count < Int(Int16.max) else { return -1 }
         let i = Int16(tags.count)
@@ -387,7 +553,7 @@ private struct TreeBuilder {
 
     mutating func handle(_ event: inout yaml_event_t) {
         let mark = event.start_mark
-        var line = UInt32(mark.line + 1), column = UInt32(mark.column + 1)
+        var line = UInt32(mark.line + 1) &+ lineOffset, column = UInt32(mark.column + 1)
         if line > endLine { line = endLine; column = endColumn }
         switch event.type {
         case YAML_SCALAR_EVENT:
@@ -494,6 +660,11 @@ private struct TreeBuilder {
             }
             attachExisting(target)
         case YAML_DOCUMENT_START_EVENT:
+            if documentStarts != nil && event.data.document_start.implicit == 0 {
+                var b = bound
+                (b.line, b.column) = (line - 1, column - 1)
+                documentStarts!.append(b)
+            }
             docRoot = -1
             docStart = SourcePosition(line: Int(line), column: Int(column))
             docRejected = false
