@@ -162,7 +162,8 @@ func runPhaseForRSS(phase: Int, dir: String) throws -> Never {
     switch phase {
     case 0, 1: _ = BareScan.run(listConfigFiles(dir), parallel: phase == 1)
     case 2, 3: _ = try ConfigSetLoader(options: LoadOptions(parallel: phase == 3)).load(paths: [dir])
-    case 4: _ = try wholeLint(dir, linter: Linter())
+    case 4: _ = try ConfigSetLoader(options: LoadOptions(parallel: false, reusesRepeatedDocuments: false)).load(paths: [dir])
+    case 5: _ = try wholeLint(dir, linter: Linter())
     default: break
     }
     print(Clock.ownPeakRSS())
@@ -264,6 +265,8 @@ enum Bench {
             PhaseResult(name: "libyaml bare scan, all cores"),
             PhaseResult(name: "load, 1 thread"),
             PhaseResult(name: "load, parallel"),
+            // What the load costs when every repeated document is parsed again.
+            PhaseResult(name: "load, 1 thread, every copy parsed"),
         ]
         // The whole lint and its steps (the steps of one run of it, then the graph and the
         // rules measured apart on the same loaded set).
@@ -278,6 +281,7 @@ enum Bench {
         }
         let loader1 = ConfigSetLoader(options: LoadOptions(parallel: false))
         let loaderN = ConfigSetLoader(options: LoadOptions(parallel: true))
+        let loaderUncached = ConfigSetLoader(options: LoadOptions(parallel: false, reusesRepeatedDocuments: false))
         let linter = try Linter()
         let active = linter.rules.compactMap { r in linter.descriptor(for: r).map { (rule: r, descriptor: $0) } }
         var findings: [Finding] = []
@@ -289,14 +293,10 @@ enum Bench {
                 switch i {
                 case 0: (_, sample) = Clock.measure { BareScan.run(paths, parallel: false) }
                 case 1: (_, sample) = Clock.measure { BareScan.run(paths, parallel: true) }
-                case 2:
+                case 2, 3, 4:
+                    let loader = [loader1, loaderN, loaderUncached][i - 2]
                     var set: ConfigSet?
-                    (set, sample) = try Clock.measure { try loader1.load(paths: [dir]) }
-                    precondition(set!.resources.count == resourceCount)
-                    set = nil
-                case 3:
-                    var set: ConfigSet?
-                    (set, sample) = try Clock.measure { try loaderN.load(paths: [dir]) }
+                    (set, sample) = try Clock.measure { try loader.load(paths: [dir]) }
                     precondition(set!.resources.count == resourceCount)
                     set = nil
                 default:
@@ -354,8 +354,8 @@ enum Bench {
         print(String(format: "   peak RSS = VmHWM of a fresh process running the phase once; idle process: %.0f MB)",
                      Double(idleRSS) / 1_048_576))
         print("")
-        print(String(format: "  load / bare scan, CPU, 1 thread: %.2fx (min) %.2fx (median)",
-                     phases[2].minCPU() / bareCPU, phases[2].medianCPU() / max(phases[0].medianCPU(), 1e-9)))
+        print(String(format: "  load / bare scan, CPU, 1 thread: %.2fx (min) %.2fx (median); parsing every repeated document again: %.2fx (min)",
+                     phases[2].minCPU() / bareCPU, phases[2].medianCPU() / max(phases[0].medianCPU(), 1e-9), phases[4].minCPU() / bareCPU))
         guard options.lint else { return 0 }
         let p = phases[whole]
         print(String(format: "  WHOLE LINT / bare scan (1 thread): CPU %.2fx (target <= 2.0x at 100x200), wall %.2fx (target <= 1.0x)",

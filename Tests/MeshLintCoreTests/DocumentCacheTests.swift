@@ -48,6 +48,17 @@ final class DocumentCacheTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(cache.hitCount, 2 * docs.count, "the last files copy their documents")
     }
 
+    func testTheLoaderReadsRepeatedDocumentsAlikeWithOrWithoutTheCache() {
+        let text = Self.documents.joined()
+        let docs = (1...5).map { (path: "c\($0)/remote-secrets.yaml", text: $0 == 5 ? "---\nown: doc\n" + text : text) }
+        let cached = ConfigSetLoader(options: LoadOptions(parallel: false)).load(documents: docs)
+        let parsed = ConfigSetLoader(options: LoadOptions(parallel: false, reusesRepeatedDocuments: false)).load(documents: docs)
+        XCTAssertEqual(cached.files.map(\.path), parsed.files.map(\.path))
+        XCTAssertEqual(cached.files.count, 5)
+        for (a, b) in zip(cached.files, parsed.files) { XCTAssertEqual(treeDump(a), treeDump(b), a.path) }
+        XCTAssertEqual(cached.resources.map(\.identity.display), parsed.resources.map(\.identity.display))
+    }
+
     func testDocumentsNextToProblemsReadAsParsedWhole() {
         let cache = DocumentCache(pool: ScalarPool())
         let docs = Self.documents

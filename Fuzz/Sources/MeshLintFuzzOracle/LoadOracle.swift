@@ -11,7 +11,10 @@ import MeshLint
 ///   lies inside the file, every node's scalar, type, int, bool, tag, items and pairs can be
 ///   read, a mapping has as many keys as values;
 /// - the whole input loaded as a set through the in-memory documents API and its graph built
-///   (every cluster's facts): every resource's node lies inside its file.
+///   (every cluster's facts): every resource's node lies inside its file;
+/// - each file loaded four times in one set (the fourth after a document of its own), so that
+///   its documents are recorded, cached and then copied (`LoadOptions.reusesRepeatedDocuments`):
+///   every copy reads exactly as the file parsed alone.
 public enum LoadOracle {
     public static func run(_ bytes: [UInt8]) {
         for (path, raw) in rawFiles(bytes) {
@@ -29,6 +32,7 @@ public enum LoadOracle {
             inBounds(r.nameNode.position, fileLines, "name of \(r.identity.display) in \(r.file)")
         }
         FuzzOracle.require(graph.facts.count == set.clusters.count, "facts for \(graph.facts.count) of \(set.clusters.count) clusters")
+        checkRepeatedDocuments(docs)
         for f in graph.facts {
             for fact in [f.clusterName, f.network, f.meshID, f.trustDomain] {
                 for s in fact.sources { _ = OutputEscaping.text(s.value) }
@@ -113,6 +117,40 @@ public enum LoadOracle {
                 if let k = pairs.first?.key.scalar { FuzzOracle.require(node.keyNode(k) != nil, "key '\(k)' not found in its mapping") }
             }
         }
+    }
+
+    /// Loads every file four times (`r1/` to `r4/`, in that order, the last after a document of
+    /// its own) and compares each loaded tree with the file parsed alone.
+    static func checkRepeatedDocuments(_ docs: [(path: String, text: String)]) {
+        var texts: [String: String] = [:]
+        var repeated: [(path: String, text: String)] = []
+        for d in docs where !d.path.hasSuffix("meshlint.yaml") {
+            for copy in 1...4 {
+                let path = "r\(copy)/\(d.path)"
+                let text = copy == 4 ? "---\nleading: document\n" + d.text : d.text
+                texts[path] = text
+                repeated.append((path, text))
+            }
+        }
+        let set = ConfigSetLoader(options: LoadOptions(parallel: false)).load(documents: repeated)
+        for file in set.files {
+            // Go templates are kept without their parse (the loader replaces the tree).
+            guard let text = texts[file.path], file.nodeCount > 0 || !file.diagnostics.isEmpty else { continue }
+            let alone = YAMLParser.parse(bytes: Array(text.utf8), path: file.path)
+            FuzzOracle.require(dump(file) == dump(alone), "\(file.path): the loaded tree differs from the file parsed alone")
+        }
+    }
+
+    /// Every node (kind, style, tag, position, text, children), document and diagnostic.
+    static func dump(_ f: YAMLFile) -> [String] {
+        var out = f.documents.map { "doc \($0.root) \($0.position.line):\($0.position.column)" }
+        for i in 0..<f.nodeCount {
+            let n = f.node(Int32(i))
+            let kids = n.isMapping ? n.pairs.flatMap { [$0.key.index, $0.value.index] } : n.items.map(\.index)
+            out.append("\(n.kind) \(n.style) \(n.tag ?? "-") \(n.line):\(n.column) \(n.scalar ?? "") \(kids)")
+        }
+        out += f.diagnostics.map { "\($0.kind) \($0.message) \($0.position.line):\($0.position.column)" }
+        return out
     }
 
     static func inBounds(_ p: SourcePosition, _ lines: [Int], _ what: @autoclosure () -> String) {

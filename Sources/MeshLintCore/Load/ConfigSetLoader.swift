@@ -16,14 +16,20 @@ public struct LoadOptions: Sendable {
     /// Text to use instead of a file's contents, by path relative to the set's root (`meshlint
     /// fix --dry-run` lints its edits without writing them).
     public var overlay: [String: [UInt8]]
+    /// Copy the tree of a document that repeats byte for byte in other files of the set (each
+    /// remote secret, in every other cluster's directory) instead of parsing it again. The
+    /// trees are the same either way; off only to measure what parsing every copy costs.
+    public var reusesRepeatedDocuments: Bool
 
     public init(manifestPath: String? = nil, limits: YAMLLimits = YAMLLimits(), parallel: Bool = true,
-                kustomize: (any KustomizeRendering)? = nil, overlay: [String: [UInt8]] = [:]) {
+                kustomize: (any KustomizeRendering)? = nil, overlay: [String: [UInt8]] = [:],
+                reusesRepeatedDocuments: Bool = true) {
         self.manifestPath = manifestPath
         self.limits = limits
         self.parallel = parallel
         self.kustomize = kustomize
         self.overlay = overlay
+        self.reusesRepeatedDocuments = reusesRepeatedDocuments
     }
 }
 
@@ -227,13 +233,15 @@ public struct ConfigSetLoader: Sendable {
         let slots = ResultSlots(sources.count)
         // Long scalars that repeat across files (each remote secret's kubeconfig, in every
         // other cluster's directory) are kept once for the whole set.
+        let pool = ScalarPool()
         // So are whole documents: each remote secret, in every other cluster's directory.
-        let documents = DocumentCache(pool: ScalarPool())
+        let documents = options.reusesRepeatedDocuments ? DocumentCache(pool: pool) : nil
         let work: @Sendable (Int) -> Void = { i in
             let s = sources[i]
             switch s.bytes() {
             case .success(let b):
-                let parsed = YAMLParser.parse(bytes: b, path: s.path, limits: limits, cache: documents)
+                let parsed = documents.map { YAMLParser.parse(bytes: b, path: s.path, limits: limits, cache: $0) }
+                    ?? YAMLParser.parse(bytes: b, path: s.path, limits: limits, pool: pool)
                 if let action = GoTemplate.firstAction(in: b, parsed: parsed) {
                     // Go template text is not YAML: keep the file (for its cluster) without its
                     // parse, whose errors would be a cascade about text helm replaces.
