@@ -20,6 +20,54 @@ final class ConfigSetLoaderTests: XCTestCase {
         try! text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// `templateMetadata` and `templateSpec` are `spec.template.metadata` and `.spec` for every
+    /// kind: kept when the resource is made for workloads, found on demand for the rest.
+    func testPodTemplateNodesAreTheTemplatePaths() {
+        let text = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: d}
+            spec:
+              template:
+                metadata: {labels: {app: d}}
+                spec: {containers: [{name: c}]}
+            ---
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: merged}
+            spec:
+              template:
+                <<: {metadata: {labels: {app: m}}, spec: {containers: []}}
+            ---
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: cron}
+            spec: {jobTemplate: {spec: {template: {spec: {containers: []}}}}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec: {template: {spec: {}}, containers: []}
+            ---
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: no-template}
+            spec: {template: scalar}
+
+            """
+        let set = ConfigSetLoader(options: LoadOptions(parallel: false)).load(documents: [(path: "a.yaml", text: text)])
+        XCTAssertEqual(set.resources.count, 5)
+        for r in set.resources {
+            XCTAssertEqual(r.templateSpec, r.spec?.at("template", "spec"), r.name)
+            XCTAssertEqual(r.templateMetadata, r.spec?.at("template", "metadata"), r.name)
+        }
+        XCTAssertEqual(set.resources[0].templateMetadata?.at("labels", "app")?.text, "d")
+        XCTAssertEqual(set.resources[1].templateMetadata?.at("labels", "app")?.text, "m", "through a merge key")
+        XCTAssertNil(set.resources[2].templateSpec, "a CronJob's template is under jobTemplate")
+        XCTAssertNotNil(set.resources[3].templateSpec, "found on demand for other kinds")
+        XCTAssertNil(set.resources[4].templateSpec)
+    }
+
     func testTopLevelDirectoriesAreClustersAndTopLevelFilesShared() throws {
         write("west/a.yaml", "kind: Namespace\napiVersion: v1\nmetadata: {name: foo}\n")
         write("east/sub/b.yml", "kind: Service\napiVersion: v1\nmetadata: {name: s, namespace: foo}\n")

@@ -60,7 +60,7 @@ public struct RenderedInstall: Sendable {
                     }
                 }
             case "Deployment":
-                let containers = r.spec?.at("template", "spec", "containers")?.items ?? []
+                let containers = r.templateSpec?["containers"]?.items ?? []
                 if Self.isIstiod(r, containers) {
                     istiods.append(r)
                     for (ci, c) in containers.enumerated() where c["name"]?.scalarEquals("discovery") == true {
@@ -106,7 +106,7 @@ public struct RenderedInstall: Sendable {
             guard c["name"]?.scalarEquals("discovery") == true else { return false }
             let image = c["image"]?.text ?? ""
             return image.contains("pilot") || r.label("app")?.value == "istiod" || r.label("istio")?.value == "pilot"
-                || r.spec?.at("template", "metadata", "labels", "app")?.text == "istiod"
+                || r.templateMetadata?.at("labels", "app")?.text == "istiod"
         }
     }
 
@@ -140,7 +140,7 @@ public struct RenderedInstall: Sendable {
     func imageVersions() -> [Sourced<String>] {
         var out: [Sourced<String>] = []
         for r in istiods {
-            for (ci, c) in (r.spec?.at("template", "spec", "containers")?.items ?? []).enumerated()
+            for (ci, c) in (r.templateSpec?["containers"]?.items ?? []).enumerated()
             where c["name"]?.scalarEquals("discovery") == true {
                 guard let n = c["image"], let image = n.text, let colon = image.lastIndex(of: ":"),
                       !image[colon...].contains("/") else { continue }

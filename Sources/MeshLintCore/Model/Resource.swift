@@ -101,6 +101,10 @@ public final class Resource: Sendable {
     private let labelsIndex: Int32
     private let annotationsIndex: Int32
     private let specIndex: Int32
+    // `spec.template.metadata` and `spec.template.spec` (a workload's pod template), found when
+    // the resource is made for the kinds that have one; -2 for other kinds (found on demand).
+    private let templateMetadataIndex: Int32
+    private let templateSpecIndex: Int32
 
     public init(clusterIndex: Int, root: YAMLNode, identity: ResourceIdentity, isShared: Bool, isImplied: Bool = false) {
         self.clusterIndex = clusterIndex
@@ -114,6 +118,15 @@ public final class Resource: Sendable {
         labelsIndex = labels?.index ?? -1
         annotationsIndex = annotations?.index ?? -1
         specIndex = spec?.index ?? -1
+        switch identity.kind {
+        case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "Rollout":
+            let (meta, podSpec) = spec?["template"]?.values("metadata", "spec") ?? (nil, nil)
+            templateMetadataIndex = meta?.index ?? -1
+            templateSpecIndex = podSpec?.index ?? -1
+        default:
+            templateMetadataIndex = -2
+            templateSpecIndex = -2
+        }
     }
 
     @inline(__always) private func node(_ index: Int32) -> YAMLNode? {
@@ -134,6 +147,14 @@ public final class Resource: Sendable {
     public var spec: YAMLNode? { node(specIndex) }
     /// `metadata.labels`.
     public var labelsNode: YAMLNode? { node(labelsIndex) }
+    /// `spec.template.metadata`: a workload's pod metadata (a CronJob's is one level deeper).
+    public var templateMetadata: YAMLNode? {
+        templateMetadataIndex == -2 ? spec?.at("template", "metadata") : node(templateMetadataIndex)
+    }
+    /// `spec.template.spec`: a workload's pod spec (a CronJob's is one level deeper).
+    public var templateSpec: YAMLNode? {
+        templateSpecIndex == -2 ? spec?.at("template", "spec") : node(templateSpecIndex)
+    }
     /// `metadata.annotations`.
     public var annotationsNode: YAMLNode? { node(annotationsIndex) }
     /// The node of `metadata.name` (or the document root when absent).

@@ -35,7 +35,7 @@ enum AmbientSupport {
             if let first = i.root.pairs.first?.key { return (first, nil, nil) }
         }
         for d in f.rendered.istiods {
-            for (ci, c) in (d.spec?.at("template", "spec", "containers")?.items ?? []).enumerated() where c["name"]?.scalarEquals("discovery") == true {
+            for (ci, c) in (d.templateSpec?["containers"]?.items ?? []).enumerated() where c["name"]?.scalarEquals("discovery") == true {
                 return (c.keyNode("env") ?? c.keyNode("name") ?? c, d, "spec.template.spec.containers[\(ci)].env")
             }
         }

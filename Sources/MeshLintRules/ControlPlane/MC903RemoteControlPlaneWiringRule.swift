@@ -108,7 +108,7 @@ struct RemoteControlPlaneWiringRule: Rule {
             }
         }
         for d in f.rendered.istiods {
-            if let c = d.spec?.at("template", "spec", "containers")?.items.first(where: { $0["name"]?.scalarEquals("discovery") == true }),
+            if let c = d.templateSpec?["containers"]?.items.first(where: { $0["name"]?.scalarEquals("discovery") == true }),
                let env = c.keyNode("env") ?? c.keyNode("name") {
                 return (env, "Deployment \(d.namespace)/\(d.name) has no env EXTERNAL_ISTIOD", d, "spec.template.spec.containers")
             }

@@ -60,7 +60,7 @@ struct InvalidValueTypeRule: Rule {
                     }
                 }
             }
-            if let (podSpec, prefix) = podSpec(kind, r.spec) {
+            if let (podSpec, prefix) = podSpec(r) {
                 for listName in Self.containerLists {
                     guard let list = podSpec[listName], list.isSequence else { continue }
                     for (ci, c) in list.items.enumerated() {
@@ -89,10 +89,11 @@ struct InvalidValueTypeRule: Rule {
         return out
     }
 
-    private func podSpec(_ kind: String, _ spec: YAMLNode?) -> (YAMLNode, String)? {
-        if kind == "Pod", let s = spec { return (s, "spec") }
-        if Self.podTemplateKinds.contains(kind), let s = spec?.at("template", "spec") { return (s, "spec.template.spec") }
-        if kind == "CronJob", let s = spec?.at("jobTemplate", "spec", "template", "spec") {
+    private func podSpec(_ r: Resource) -> (YAMLNode, String)? {
+        let kind = r.kind
+        if kind == "Pod", let s = r.spec { return (s, "spec") }
+        if Self.podTemplateKinds.contains(kind), let s = r.templateSpec { return (s, "spec.template.spec") }
+        if kind == "CronJob", let s = r.spec?.at("jobTemplate", "spec", "template", "spec") {
             return (s, "spec.jobTemplate.spec.template.spec")
         }
         return nil

@@ -243,7 +243,7 @@ extension MeshGraph {
             for w in resources(kind, in: service.clusterIndex) {
                 any = true
                 guard w.namespace == service.namespace else { continue }
-                let labels = kind == "Pod" ? w.labelsNode : w.spec?.at("template", "metadata", "labels")
+                let labels = kind == "Pod" ? w.labelsNode : w.templateMetadata?["labels"]
                 if selector.allSatisfy({ labels?[$0.key]?.text == $0.value }) { return true }
             }
         }

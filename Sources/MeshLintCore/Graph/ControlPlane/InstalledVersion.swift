@@ -50,7 +50,7 @@ public struct InstalledVersion: Sendable {
                                     fieldPath: "metadata.labels.helm.sh/chart"), controlPlane: isControl)
                     }
                 }
-                for (ci, c) in (r.spec?.at("template", "spec", "containers")?.items ?? []).enumerated() {
+                for (ci, c) in (r.templateSpec?["containers"]?.items ?? []).enumerated() {
                     guard let n = c["image"], let image = n.text, image.contains("/proxyv2:") || image.hasPrefix("proxyv2:") else { continue }
                     add(Sourced(image, n, source: "\(kind) \(r.namespace)/\(r.name) image", resource: r,
                                 fieldPath: "spec.template.spec.containers[\(ci)].image"), controlPlane: false)

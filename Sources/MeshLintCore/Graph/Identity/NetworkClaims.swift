@@ -145,10 +145,10 @@ enum NetworkClaims {
             case "Deployment" where r.namespace == facts.istioNamespace:
                 if let l = r.label(label) {
                     add(l.value, l.node, "Deployment \(r.namespace)/\(r.name) label \(label)", .gatewayLabel, r, "metadata.labels.\(label)")
-                } else if let n = r.spec?.at("template", "metadata", "labels", label) {
+                } else if let n = r.templateMetadata?.at("labels", label) {
                     add(n.text, n, "Deployment \(r.namespace)/\(r.name) pod label \(label)", .gatewayLabel, r, "spec.template.metadata.labels.\(label)")
                 }
-                for (ci, ctr) in (r.spec?.at("template", "spec", "containers")?.items ?? []).enumerated() {
+                for (ci, ctr) in (r.templateSpec?["containers"]?.items ?? []).enumerated() {
                     for (ei, e) in (ctr["env"]?.items ?? []).enumerated() where e["name"]?.scalarEquals(networkView) == true {
                         if let n = e["value"] {
                             add(n.text, n, "Deployment \(r.namespace)/\(r.name) env \(networkView)", .gatewayNetworkView, r,

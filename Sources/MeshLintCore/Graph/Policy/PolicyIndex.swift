@@ -87,14 +87,14 @@ public final class PolicyIndex: Sendable {
             }
             for kind in Self.workloadKinds.sorted() {
                 for r in resources(kind, c) {
-                    let path: [String]
+                    let labelsNode: YAMLNode?
                     switch kind {
-                    case "Pod": path = ["metadata", "labels"]
-                    case "CronJob": path = ["spec", "jobTemplate", "spec", "template", "metadata", "labels"]
-                    default: path = ["spec", "template", "metadata", "labels"]
+                    case "Pod": labelsNode = r.labelsNode
+                    case "CronJob": labelsNode = r.spec?.at("jobTemplate", "spec", "template", "metadata", "labels")
+                    default: labelsNode = r.templateMetadata?["labels"]
                     }
                     var labels: [String: String] = [:]
-                    for (k, v) in r.root.at(path)?.mergedPairs ?? [] {
+                    for (k, v) in labelsNode?.mergedPairs ?? [] {
                         if let key = k.scalar, let value = v.text { labels[key] = value }
                     }
                     workloads[r.namespace, default: []].append(WorkloadTemplate(resource: r, labels: labels))

@@ -37,7 +37,7 @@ extension MeshGraph {
                                 resource: s.resource ?? f.installs.first { $0.root.file === s.node.file }?.resource, fieldPath: s.fieldPath)
         }
         for r in f.rendered.istiods {
-            for c in r.spec?.at("template", "spec", "containers")?.items ?? [] where c["name"]?.scalarEquals("discovery") == true {
+            for c in r.templateSpec?["containers"]?.items ?? [] where c["name"]?.scalarEquals("discovery") == true {
                 let args = c["args"]?.items ?? []
                 for (i, a) in args.enumerated() {
                     guard let t = a.text else { continue }

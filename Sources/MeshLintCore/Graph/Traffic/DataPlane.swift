@@ -64,7 +64,7 @@ enum DataPlaneReader {
             ambient.append(Sourced("ztunnel", d.nameNode, source: "DaemonSet \(d.namespace)/\(d.name)"))
         }
         for d in resources("Deployment") where d.name.hasPrefix("istiod") {
-            for container in d.spec?.at("template", "spec", "containers")?.items ?? [] {
+            for container in d.templateSpec?["containers"]?.items ?? [] {
                 if let v = GatewayReader.envList(container["env"])[ambientVariable], isTrue(v.value) {
                     ambient.append(Sourced("\(ambientVariable)=true", v.node, source: "Deployment \(d.namespace)/\(d.name) env"))
                 }

@@ -198,14 +198,14 @@ enum GatewayWorkloadReader {
                 usesChartPorts: g.ports == nil, routerMode: mode, isEgress: egress))
         }
         for d in deployments {
-            guard let template = d.spec?.at("template", "metadata", "labels") else { continue }
+            guard let template = d.templateMetadata?["labels"] else { continue }
             // Two labels decide; the label map is built only for gateway Deployments.
             let looksLikeGateway = (template.lastText(forKey: "istio", merged: false)?.hasSuffix("gateway") ?? false)
                 || d.name.contains("gateway") || template.lastText(forKey: "topology.istio.io/network", merged: false) != nil
             guard looksLikeGateway else { continue }
             let labels = GatewayReader.stringMap(template)
             var mode: Sourced<String>?
-            for container in d.spec?.at("template", "spec", "containers")?.items ?? [] {
+            for container in d.templateSpec?["containers"]?.items ?? [] {
                 if let v = GatewayReader.envList(container["env"])[IngressIndex.routerModeVariable] {
                     mode = Sourced(v.value, v.node, source: "Deployment \(d.namespace)/\(d.name) env")
                     break

@@ -172,9 +172,8 @@ public final class ServiceInstanceIndex: Sendable {
             var wl: [String: [WorkloadLabels]] = [:]
             for kind in Self.workloadKinds {
                 for r in resources(kind, c) {
-                    // The pod template, its metadata and its labels, each found once.
-                    let template = kind == "Pod" ? nil : r.spec?["template"]
-                    let podMeta = kind == "Pod" ? r.metadata : template?["metadata"]
+                    // The pod's metadata and labels (the resource keeps the template's nodes).
+                    let podMeta = kind == "Pod" ? r.metadata : r.templateMetadata
                     let labelsNode = kind == "WorkloadEntry" ? r.spec?["labels"] : kind == "Pod" ? r.labelsNode : podMeta?["labels"]
                     guard let node = labelsNode, node.isMapping else { continue }
                     var labels: [String: String] = [:]
@@ -198,7 +197,7 @@ public final class ServiceInstanceIndex: Sendable {
                             reason = ns.2
                         }
                     }
-                    let podSpec = kind == "Pod" ? r.spec : template?["spec"]
+                    let podSpec = kind == "Pod" ? r.spec : r.templateSpec
                     let isProxy = (podSpec?["containers"]?.items ?? []).contains { c in c["name"].map { $0.scalarEquals("istio-proxy") && $0.text != nil } == true }
                         || labels["istio"]?.hasSuffix("gateway") == true
                     wl[r.namespace, default: []].append(WorkloadLabels(resource: r, labels: labels, labelsNode: node,

@@ -99,7 +99,7 @@ public struct IdentityInventory: Sendable {
                 workloadNamespaces[r.clusterIndex, default: []].insert(r.namespace)
                 let pod = r.kind == "Pod" ? r.spec
                     : r.kind == "CronJob" ? r.spec?.at("jobTemplate", "spec", "template", "spec")
-                    : r.spec?.at("template", "spec")
+                    : r.templateSpec
                 if let sa = (pod?["serviceAccountName"] ?? pod?["serviceAccount"])?.text {
                     accounts[r.namespace, default: []].insert(sa)
                 }
