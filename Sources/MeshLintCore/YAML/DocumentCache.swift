@@ -55,7 +55,10 @@ final class DocumentCache: @unchecked Sendable {
     }
 
     private enum Slot {
+        /// Seen once: only the hash is kept.
         case seen
+        /// Seen twice: one parse will publish the tree. It stays pending when that file turned
+        /// out to need a whole-file parse (the chunk is then parsed wherever it repeats).
         case pending
         case cached(Entry)
     }

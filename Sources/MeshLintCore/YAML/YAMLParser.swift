@@ -48,7 +48,8 @@ public enum YAMLParser {
                 return parse(buffer: buffer, path: path, limits: limits, pool: pool)
             }
             let file = builder.finish(path: path, byteCount: buffer.count)
-            for c in toPublish {
+            // A full tag table left some tags unnamed (-1); a copy elsewhere might have named them.
+            for c in toPublish where file.tags.count < Int(Int16.max) {
                 cache.publish(c.hash, DocumentCache.Entry(bytes: c.bytes, file: file, nodes: c.nodes, children: c.children,
                                                           documents: c.documents, line: c.line))
             }
