@@ -23,17 +23,26 @@ extension MeshGraph {
         var out: [DuplicateRemoteSecretRegistration] = []
         for c in 0..<set.clusters.count {
             let own = clusterID(c)
-            var byID: [String: [(secret: RemoteSecret, entry: RemoteSecret.Entry)]] = [:]
+            let watched = identity.remoteSecrets(in: c).filter { $0.isSelectedByIstiod && $0.namespace == facts[c].istioNamespace }
+            func registers(_ e: RemoteSecret.Entry) -> Bool { !Placeholder.isTemplate(e.key.value) && e.key.value != own }
+            // Most IDs have one entry: count them first, and gather entries only for the IDs
+            // registered more than once (at 1,000 clusters, a million entries and no repeats).
+            var count: [String: Int] = [:]
             var order: [String] = []
-            for s in identity.remoteSecrets(in: c) where s.isSelectedByIstiod && s.namespace == facts[c].istioNamespace {
-                for e in s.entries where !Placeholder.isTemplate(e.key.value) && e.key.value != own {
-                    if byID[e.key.value] == nil { order.append(e.key.value) }
-                    byID[e.key.value, default: []].append((s, e))
+            for s in watched {
+                for e in s.entries where registers(e) {
+                    count[e.key.value, default: 0] += 1
+                    if count[e.key.value] == 1 { order.append(e.key.value) }
                 }
             }
-            for id in order {
-                // Most IDs have one entry: nothing to sort or compare.
-                guard let found = byID[id], found.count > 1 else { continue }
+            let repeated = Set(order.filter { count[$0]! > 1 })
+            guard !repeated.isEmpty else { continue }
+            var byID: [String: [(secret: RemoteSecret, entry: RemoteSecret.Entry)]] = [:]
+            for s in watched {
+                for e in s.entries where repeated.contains(e.key.value) && registers(e) { byID[e.key.value, default: []].append((s, e)) }
+            }
+            for id in order where repeated.contains(id) {
+                guard let found = byID[id] else { continue }
                 let list = found.sorted { SourceLocation($0.entry.key.node) < SourceLocation($1.entry.key.node) }
                 var seen = Set<String>()
                 let distinct = list.filter { seen.insert("\($0.secret.namespace)/\($0.secret.resource.name)").inserted }
