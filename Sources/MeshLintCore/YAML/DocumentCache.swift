@@ -33,9 +33,10 @@ final class DocumentCache: @unchecked Sendable {
 
         init(bytes: UnsafeBufferPointer<UInt8>, file: YAMLFile, nodes: Range<Int32>, children: Range<Int>,
              documents: Range<Int>, line: UInt32) {
-            let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+            // A chunk is never empty (it holds at least its `---` line or one byte of text).
+            let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
             _ = copy.initialize(from: bytes)
-            self.bytes = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(copy)[0..<bytes.count])
+            self.bytes = UnsafeBufferPointer(copy)
             self.file = file
             self.nodes = nodes
             self.children = children

@@ -168,13 +168,11 @@ public enum YAMLParser {
     }
 }
 
-/// The tree's size when a chunk started, and where (0-based line and column).
+/// The tree's size when a chunk started (or a run of chunks ended).
 struct ChunkBound {
-    var nodes: Int32
-    var children: Int
-    var documents: Int
-    var line: UInt32
-    var column: UInt32
+    let nodes: Int32
+    let children: Int
+    let documents: Int
 }
 
 /// A chunk parsed on its second sighting, to hand to the `DocumentCache`.
@@ -235,8 +233,9 @@ private struct TreeBuilder {
     /// Added to every line libyaml reports: the line (0-based) its input starts on in the file,
     /// when it parses a run of chunks (see `runChunked`).
     var lineOffset: UInt32 = 0
-    /// While a run of chunks is parsed: where each explicit document start (`---`) was.
-    var documentStarts: [ChunkBound]? = nil
+    /// While a run of chunks is parsed: the tree's size at each explicit document start (`---`),
+    /// and its 0-based line and column.
+    var documentStarts: [(bound: ChunkBound, line: UInt32, column: UInt32)]? = nil
     var docRoot: Int32 = -1
     var docStart = SourcePosition(line: 1, column: 1)
     var docRejected = false
@@ -344,9 +343,9 @@ private struct TreeBuilder {
         }
     }
 
-    /// Where the tree stood when a chunk started (or a run of chunks ended).
+    /// Where the tree stands now.
     var bound: ChunkBound {
-        ChunkBound(nodes: Int32(nodes.count), children: children.count, documents: documents.count, line: 0, column: 0)
+        ChunkBound(nodes: Int32(nodes.count), children: children.count, documents: documents.count)
     }
 
     /// Builds the file from its chunks (see `DocumentCache`): each chunk the cache holds is
@@ -380,12 +379,12 @@ private struct TreeBuilder {
             lineOffset = chunks[i].line
             documentStarts = []
             let parsed = parseStream(UnsafeBufferPointer(start: base + chunks[i].start, count: chunks[j - 1].end - chunks[i].start))
-            guard parsed, diagnostics.isEmpty, var bounds = documentStarts else { return nil }
+            guard parsed, diagnostics.isEmpty, let starts = documentStarts else { return nil }
             documentStarts = nil
             let explicit = chunks[i..<j].filter(\.explicit)
-            guard bounds.count == explicit.count,
-                  zip(bounds, explicit).allSatisfy({ $0.line == $1.line && $0.column == 0 }) else { return nil }
-            if !chunks[i].explicit { bounds.insert(first, at: 0) }
+            guard starts.count == explicit.count,
+                  zip(starts, explicit).allSatisfy({ $0.line == $1.line && $0.column == 0 }) else { return nil }
+            var bounds = (chunks[i].explicit ? [] : [first]) + starts.map(\.bound)
             bounds.append(bound)
             for k in i..<j {
                 guard case .miss(publish: true) = looked[k].lookup, chunks[k].endsWithBreak else { continue }
@@ -413,8 +412,8 @@ private struct TreeBuilder {
                 n.line = UInt32(truncatingIfNeeded: Int64(n.line) + lineDelta)
                 if n.kind == .scalar {
                     if n.isShared {
-                        n.start = UInt32(truncatingIfNeeded: sharedPointers.count)
-                        sharedPointers.append(src.sharedScalars!.pointer(Int(srcNodes[Int(k)].start)))
+                        sharedPointers.append(src.sharedScalars!.pointer(Int(n.start)))
+                        n.start = UInt32(truncatingIfNeeded: sharedPointers.count - 1)
                     } else {
                         let text = src.bytes(of: n)
                         n.start = UInt32(truncatingIfNeeded: arena.count)
@@ -662,9 +661,7 @@ private struct TreeBuilder {
             attachExisting(target)
         case YAML_DOCUMENT_START_EVENT:
             if documentStarts != nil && event.data.document_start.implicit == 0 {
-                var b = bound
-                (b.line, b.column) = (line - 1, column - 1)
-                documentStarts!.append(b)
+                documentStarts!.append((bound, line - 1, column - 1))
             }
             docRoot = -1
             docStart = SourcePosition(line: Int(line), column: Int(column))
