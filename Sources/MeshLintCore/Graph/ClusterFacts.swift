@@ -38,30 +38,83 @@ public struct Fact<Value: Sendable & Hashable>: Sendable {
     public var isEmpty: Bool { sources.isEmpty }
 }
 
-/// One Istio install description: an IstioOperator, or a Helm values file.
+/// What kind of document describes an Istio install.
+public enum InstallKind: Sendable {
+    /// An `install.istio.io` IstioOperator (istioctl's input): `spec.profile`, `spec.components`,
+    /// `spec.meshConfig`, `spec.tag`, `spec.revision`, Helm values under `spec.values`.
+    case istioOperator
+    /// A Sail Operator `Istio` resource (`sailoperator.io`): Helm values under `spec.values`, plus
+    /// `spec.profile`, `spec.version`, `spec.namespace` and `spec.updateStrategy`. It installs the
+    /// control plane only (gateways are installed apart), and its name gives the revision.
+    case sailIstio
+    /// A Helm values file.
+    case helmValues
+}
+
+/// One Istio install description: an IstioOperator, a Sail Operator `Istio` resource, or a Helm
+/// values file.
 public struct InstallSource: Sendable {
-    /// The IstioOperator resource (nil for a Helm values file).
+    /// The IstioOperator or Sail `Istio` resource (nil for a Helm values file).
     public let resource: Resource?
     /// The document root.
     public let root: YAMLNode
-    /// `spec.values` of an IstioOperator, or the root of a Helm values file.
+    /// `spec.values` of an IstioOperator or Sail `Istio`, or the root of a Helm values file.
     public let values: YAMLNode?
-    /// `spec` of an IstioOperator (nil for Helm values).
+    /// `spec` of an IstioOperator (nil for Helm values, and for a Sail `Istio`, whose `spec`
+    /// has other fields: see `profile`, `sailVersion`, `istioNamespace` and `InstallRevision`).
     public let spec: YAMLNode?
     /// Index of the cluster.
     public let clusterIndex: Int
+    /// What kind of document it is.
+    public let kind: InstallKind
 
-    /// "IstioOperator istio-system/name" or "Helm values <file>".
+    public init(resource: Resource?, root: YAMLNode, values: YAMLNode?, spec: YAMLNode?, clusterIndex: Int, kind: InstallKind) {
+        self.resource = resource
+        self.root = root
+        self.values = values
+        self.spec = spec
+        self.clusterIndex = clusterIndex
+        self.kind = kind
+    }
+
+    /// The install a resource describes: an IstioOperator or a Sail `Istio` resource.
+    static func of(_ r: Resource, cluster: Int) -> InstallSource? {
+        if r.kind == "IstioOperator" {
+            return InstallSource(resource: r, root: r.root, values: r.spec?["values"], spec: r.spec, clusterIndex: cluster, kind: .istioOperator)
+        }
+        if isSailIstio(r) {
+            return InstallSource(resource: r, root: r.root, values: r.spec?["values"], spec: nil, clusterIndex: cluster, kind: .sailIstio)
+        }
+        return nil
+    }
+
+    /// True for a Sail Operator `Istio` resource (kind `Istio` in the `sailoperator.io` group).
+    public static func isSailIstio(_ r: Resource) -> Bool {
+        r.is("Istio", group: "sailoperator.io")
+    }
+
+    /// "IstioOperator istio-system/name", "Sail Istio name" or "Helm values <file>".
     public var label: String {
-        if let r = resource { return "IstioOperator \(r.namespace)/\(r.name.isEmpty ? "(unnamed)" : r.name)" }
-        return "Helm values \(root.file.path)"
+        guard let r = resource else { return "Helm values \(root.file.path)" }
+        if kind == .sailIstio { return "Sail Istio \(r.name.isEmpty ? "(unnamed)" : r.name)" }
+        return "IstioOperator \(r.namespace)/\(r.name.isEmpty ? "(unnamed)" : r.name)"
     }
 
     /// A node under `values.global`.
     public func global(_ keys: String...) -> YAMLNode? { values?.at(["global"] + keys) }
 
-    /// `spec.profile` of an IstioOperator (Helm values have none).
-    public var profile: YAMLNode? { spec?["profile"] }
+    /// `spec.profile` of an IstioOperator or a Sail `Istio` (Helm values have none).
+    public var profile: YAMLNode? { kind == .sailIstio ? resource?.spec?["profile"] : spec?["profile"] }
+
+    /// `spec.version` of a Sail `Istio` (`v1.26.0`).
+    public var sailVersion: YAMLNode? { kind == .sailIstio ? resource?.spec?["version"] : nil }
+
+    /// The node naming the Istio namespace: a Sail `Istio`'s `spec.namespace` (the operator
+    /// writes it over `values.global.istioNamespace`), else `values.global.istioNamespace`. Nil
+    /// means the default, `istio-system`.
+    public var istioNamespace: YAMLNode? {
+        kind == .sailIstio ? resource?.spec?["namespace"] : global("istioNamespace")
+    }
 
     /// True when this install only adds gateways (profile `empty` / no control plane), like the
     /// IstioOperator `gen-eastwest-gateway.sh` prints.
@@ -142,18 +195,26 @@ extension ClusterFacts {
     /// Reads the facts of cluster `index` from the set.
     static func read(set: ConfigSet, cluster index: Int, resources: [Resource]) -> ClusterFacts {
         var installs: [InstallSource] = []
-        for r in resources where r.kind == "IstioOperator" {
-            installs.append(InstallSource(resource: r, root: r.root, values: r.spec?["values"], spec: r.spec, clusterIndex: index))
+        for r in resources {
+            if let i = InstallSource.of(r, cluster: index) { installs.append(i) }
         }
         for v in set.helmValues where v.clusterIndex == index {
-            installs.append(InstallSource(resource: nil, root: v.root, values: v.root, spec: nil, clusterIndex: index))
+            installs.append(InstallSource(resource: nil, root: v.root, values: v.root, spec: nil, clusterIndex: index, kind: .helmValues))
         }
         // Control-plane installs first: their values are the effective ones.
         installs.sort { !$0.isGatewayOnly && $1.isGatewayOnly }
         let rendered = RenderedInstall.read(resources: resources)
 
-        func strings(_ path: [String], _ name: String) -> Fact<String> {
+        // An external control plane (istiod running here against a config cluster through the
+        // `istio-kubeconfig` Secret in its namespace) carries the config cluster's ID and
+        // network, not this cluster's: the install of that istiod describes the config cluster.
+        let configNamespaces = Set(resources.lazy.filter { $0.kind == "Secret" && $0.name == ConfigClusterLink.secretName }.map(\.namespace))
+        let external = !configNamespaces.isEmpty
+        func servesConfigCluster(_ i: InstallSource) -> Bool { configNamespaces.contains(i.istioNamespace?.text ?? "istio-system") }
+
+        func strings(_ path: [String], _ name: String, ownOnly: Bool = false) -> Fact<String> {
             Fact(installs.compactMap { i in
+                if ownOnly && servesConfigCluster(i) { return nil }
                 guard let n = i.values?.at(path), let s = n.text, !s.isEmpty else { return nil }
                 return Sourced(s, n, source: "\(i.label) \(i.resource == nil ? "" : "spec.values.")\(path.joined(separator: "."))")
             })
@@ -170,9 +231,9 @@ extension ClusterFacts {
         if let d = set.clusters[index].declaration?.network {
             network.append(Sourced(d.value, d.node, source: "meshlint.yaml network"))
         }
-        network += strings(["global", "network"], "network").sources
+        network += strings(["global", "network"], "network", ownOnly: true).sources
         network += rendered.injectorStrings("global", "network")
-        let istioNamespace = installs.lazy.compactMap { $0.global("istioNamespace")?.text }.first
+        let istioNamespace = installs.lazy.compactMap { $0.istioNamespace?.text }.first
             ?? rendered.istiodNamespace ?? "istio-system"
         for r in resources where r.kind == "Namespace" && r.name == istioNamespace {
             if let l = r.label("topology.istio.io/network") {
@@ -216,6 +277,7 @@ extension ClusterFacts {
         for i in installs {
             if let n = i.spec?["tag"], let s = n.text { version.append(Sourced(s, n, source: "\(i.label) spec.tag")) }
             if let n = i.global("tag"), let s = n.text { version.append(Sourced(s, n, source: "\(i.label) global.tag")) }
+            if let n = i.sailVersion, let s = n.text { version.append(Sourced(s, n, source: "\(i.label) spec.version")) }
         }
         version += rendered.imageVersions()
 
@@ -238,12 +300,10 @@ extension ClusterFacts {
             capture.append(Sourced(m.value.lowercased() == "true", m.node, source: m.source))
         }
 
-        // Rendered output after the install descriptions: istiod's CLUSTER_ID, the injector's
-        // values, the cluster ID the istio-ingress chart gives its gateways.
-        // An external control plane (istiod running against a config cluster through the
-        // `istio-kubeconfig` Secret) carries the config cluster's ID, not its own.
-        let external = resources.contains { $0.kind == "Secret" && $0.name == ConfigClusterLink.secretName }
-        let clusterName = Fact(strings(["global", "multiCluster", "clusterName"], "clusterName").sources
+        // Rendered output after the install descriptions: istiod's CLUSTER_ID (not that of an
+        // external control plane), the injector's values, the cluster ID the istio-ingress chart
+        // gives its gateways.
+        let clusterName = Fact(strings(["global", "multiCluster", "clusterName"], "clusterName", ownOnly: true).sources
             + (external ? [] : rendered.istiodStrings("CLUSTER_ID"))
             + rendered.injectorStrings("global", "multiCluster", "clusterName")
             + (rendered.gatewayEnv["ISTIO_META_CLUSTER_ID"] ?? []).map(\.value).filter { !$0.value.isEmpty })

@@ -3,7 +3,7 @@ import MeshLintCore
 /// Places the ambient rules point at and describe, shared by MC701–MC706, MC306 and MC407.
 enum AmbientSupport {
     /// The control-plane install of `cluster` that configures istiod, most specific first: an
-    /// IstioOperator that is not gateway-only, else the Helm values file that sets istiod
+    /// IstioOperator that is not gateway-only or a Sail `Istio`, else the Helm values file that sets istiod
     /// values (`env`, `pilot`, `meshConfig`, `global`), ignoring the ztunnel and cni charts' values.
     static func istiodInstall(_ f: ClusterFacts) -> InstallSource? {
         if let i = f.installs.first(where: { $0.resource != nil && !$0.isGatewayOnly }) { return i }
@@ -17,10 +17,17 @@ enum AmbientSupport {
 
     /// Where istiod's env is written (or would be added) in `cluster`: the IstioOperator's
     /// `components.pilot.k8s.env` (else the deepest of `components.pilot`, `components`, `spec`
-    /// that exists), the Helm values' `env` / `pilot.env` (else the `profile` or first key),
-    /// else the rendered istiod Deployment's `discovery` container env.
+    /// that exists), a Sail `Istio`'s `spec.values.pilot.env` (else the deepest of
+    /// `spec.values.pilot`, `spec.values`, `spec`), the Helm values' `env` / `pilot.env` (else
+    /// the `profile` or first key), else the rendered istiod Deployment's `discovery` container env.
     static func istiodEnvAnchor(_ f: ClusterFacts) -> (node: YAMLNode, resource: Resource?, fieldPath: String?)? {
         if let i = istiodInstall(f) {
+            if i.kind == .sailIstio, let r = i.resource {
+                if let e = i.values?["pilot"]?.keyNode("env") { return (e, r, "spec.values.pilot.env") }
+                if let p = i.values?.keyNode("pilot") { return (p, r, "spec.values.pilot") }
+                if let v = r.spec?.keyNode("values") { return (v, r, "spec.values") }
+                return (r.root.keyNode("spec") ?? r.nameNode, r, "spec")
+            }
             if let spec = i.spec, let r = i.resource {
                 if let env = spec.at("components", "pilot", "k8s")?.keyNode("env") { return (env, r, "spec.components.pilot.k8s.env") }
                 if let k = spec.at("components", "pilot")?.keyNode("k8s") { return (k, r, "spec.components.pilot.k8s") }

@@ -9,7 +9,7 @@ import MeshLintCore
 /// ignores it ("requires PILOT_ENABLE_AMBIENT=true") when istiod is not in ambient mode.
 struct AmbientMultiNetworkDisabledRule: Rule {
     let code = "MC701"
-    let reads: Set<String> = ["IstioOperator", "Deployment", "Secret", "Namespace", "ConfigMap"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "Deployment", "Secret", "Namespace", "ConfigMap"]
     var requiresReads: Bool { false }
 
     func check(_ context: RuleContext) -> [Finding] {
@@ -36,6 +36,8 @@ struct AmbientMultiNetworkDisabledRule: Rule {
                 } else if let a = AmbientSupport.istiodEnvAnchor(f) {
                     let how = a.resource?.kind == "IstioOperator"
                         ? "Add `- name: AMBIENT_ENABLE_MULTI_NETWORK, value: \"true\"` to spec.components.pilot.k8s.env"
+                        : a.resource.map(InstallSource.isSailIstio) == true
+                        ? "Add `AMBIENT_ENABLE_MULTI_NETWORK: \"true\"` to the Sail Istio's spec.values.pilot.env"
                         : a.resource?.kind == "Deployment" ? "Add env AMBIENT_ENABLE_MULTI_NETWORK=\"true\" to istiod (reinstall with it)"
                         : "Add `env: {AMBIENT_ENABLE_MULTI_NETWORK: \"true\"}` to the istiod chart values (`--set env.AMBIENT_ENABLE_MULTI_NETWORK=\"true\"`)"
                     out.append(context.finding(

@@ -14,7 +14,7 @@ import MeshLintCore
 /// double HBONE. `gen-eastwest-gateway.sh --ambient` writes exactly that Gateway.
 struct AmbientEastWestGatewayRule: Rule {
     let code = "MC702"
-    let reads: Set<String> = ["Gateway", "IstioOperator", "Secret", "Namespace", "ConfigMap"]
+    let reads: Set<String> = ["Gateway", "IstioOperator", "Istio", "Secret", "Namespace", "ConfigMap"]
     var requiresReads: Bool { false }
 
     static let terminateOption = "gateway.istio.io/tls-terminate-mode"

@@ -15,7 +15,7 @@ import MeshLintCore
 /// cross-network traffic (ambient failover docs; istio/istio#58064).
 struct AmbientServiceScopeRule: Rule {
     let code = "MC703"
-    let reads: Set<String> = ["Service", "Namespace", "IstioOperator", "ConfigMap", "Gateway"]
+    let reads: Set<String> = ["Service", "Namespace", "IstioOperator", "Istio", "ConfigMap", "Gateway"]
     var requiresReads: Bool { false }
 
     func check(_ context: RuleContext) -> [Finding] {

@@ -13,7 +13,7 @@ import MeshLintCore
 /// installed version and stays silent when the set does not state one.
 struct AmbientUnsupportedTopologyRule: Rule {
     let code = "MC706"
-    let reads: Set<String> = ["IstioOperator", "Secret", "Namespace", "Gateway", "TLSRoute"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "Secret", "Namespace", "Gateway", "TLSRoute"]
     var requiresReads: Bool { false }
 
     static let tlsPassthroughRelease = IstioVersion(major: 1, minor: 30)

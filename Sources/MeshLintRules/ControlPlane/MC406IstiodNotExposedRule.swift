@@ -7,7 +7,7 @@ import MeshLintCore
 /// revision the primary does not run.
 struct IstiodNotExposedRule: Rule {
     let code = "MC406"
-    let reads: Set<String> = ["IstioOperator", "Gateway", "VirtualService", "Service", "Namespace", "MutatingWebhookConfiguration"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "Gateway", "VirtualService", "Service", "Namespace", "MutatingWebhookConfiguration"]
     let requiresReads = false
 
     func check(_ context: RuleContext) -> [Finding] {

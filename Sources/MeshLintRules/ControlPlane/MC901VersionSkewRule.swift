@@ -5,7 +5,7 @@ import MeshLintCore
 /// proxies are newer than the istiod that configures them (error).
 struct VersionSkewRule: Rule {
     let code = "MC901"
-    let reads: Set<String> = ["IstioOperator", "Deployment", "DaemonSet"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "Deployment", "DaemonSet"]
     let requiresReads = false
 
     func check(_ context: RuleContext) -> [Finding] {

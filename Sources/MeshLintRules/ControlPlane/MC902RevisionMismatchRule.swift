@@ -6,7 +6,7 @@ import MeshLintCore
 /// that another cluster of the set has but the namespace's own cluster does not.
 struct RevisionMismatchRule: Rule {
     let code = "MC902"
-    let reads: Set<String> = ["IstioOperator", "Namespace", "MutatingWebhookConfiguration", "Deployment", "VirtualService"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "Namespace", "MutatingWebhookConfiguration", "Deployment", "VirtualService"]
     let requiresReads = false
 
     func check(_ context: RuleContext) -> [Finding] {

@@ -6,7 +6,7 @@ import MeshLintCore
 /// annotation; per primary that leads remotes: `EXTERNAL_ISTIOD` off.
 struct RemoteControlPlaneWiringRule: Rule {
     let code = "MC903"
-    let reads: Set<String> = ["IstioOperator", "Namespace", "MutatingWebhookConfiguration", "Deployment"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "Namespace", "MutatingWebhookConfiguration", "Deployment"]
     let requiresReads = false
 
     func check(_ context: RuleContext) -> [Finding] {

@@ -4,7 +4,7 @@ import MeshLintCore
 /// (`pilot/pkg/features`), reported where they are set when the set uses what they switch off.
 struct MulticlusterFlagOverrideRule: Rule {
     let code = "MC905"
-    let reads: Set<String> = ["IstioOperator", "Deployment", "Secret", "Service", "Gateway", "WorkloadEntry"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "Deployment", "Secret", "Service", "Gateway", "WorkloadEntry"]
     /// istiod env may come from Helm values files, which are not resources.
     var requiresReads: Bool { false }
 

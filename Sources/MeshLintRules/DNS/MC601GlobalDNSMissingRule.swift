@@ -5,7 +5,7 @@ import MeshLintCore
 /// stubDomain), forwards it to an address that is not istiocoredns, or istiocoredns is off.
 struct GlobalDNSMissingRule: Rule {
     let code = "MC601"
-    let reads: Set<String> = ["ServiceEntry", "ConfigMap", "Service", "IstioOperator"]
+    let reads: Set<String> = ["ServiceEntry", "ConfigMap", "Service", "IstioOperator", "Istio"]
 
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []

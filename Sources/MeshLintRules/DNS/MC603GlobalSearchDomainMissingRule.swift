@@ -4,7 +4,7 @@ import MeshLintCore
 /// `global`, so pods get no `global` search domain and short names (`httpbin.bar`) do not expand.
 struct GlobalSearchDomainMissingRule: Rule {
     let code = "MC603"
-    let reads: Set<String> = ["ServiceEntry", "IstioOperator"]
+    let reads: Set<String> = ["ServiceEntry", "IstioOperator", "Istio"]
 
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []

@@ -4,7 +4,7 @@ import MeshLintCore
 /// ServiceEntry endpoint, a `meshNetworks` gateway, or a cross-network AUTO_PASSTHROUGH Gateway.
 struct CrossClusterPortRule: Rule {
     let code = "MC401"
-    let reads: Set<String> = ["ServiceEntry", "Gateway", "Service", "IstioOperator", "ConfigMap"]
+    let reads: Set<String> = ["ServiceEntry", "Gateway", "Service", "IstioOperator", "Istio", "ConfigMap"]
     /// meshNetworks may come from Helm values, which are not resources.
     var requiresReads: Bool { false }
 

@@ -6,7 +6,7 @@ import MeshLintCore
 /// or a gateway Service that does not expose 15443.
 struct CrossClusterGatewayMissingRule: Rule {
     let code = "MC402"
-    let reads: Set<String> = ["ServiceEntry", "Gateway", "Service", "Deployment", "IstioOperator", "Secret", "ConfigMap", "Namespace"]
+    let reads: Set<String> = ["ServiceEntry", "Gateway", "Service", "Deployment", "IstioOperator", "Istio", "Secret", "ConfigMap", "Namespace"]
     /// Installs may be Helm values files, which are not resources.
     var requiresReads: Bool { false }
 

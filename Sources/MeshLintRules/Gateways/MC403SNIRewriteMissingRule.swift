@@ -5,7 +5,7 @@ import MeshLintCore
 /// SNI cluster names into `.svc.<domain>` ones at it.
 struct SNIRewriteMissingRule: Rule {
     let code = "MC403"
-    let reads: Set<String> = ["ServiceEntry", "Gateway", "EnvoyFilter", "Service", "Deployment", "IstioOperator"]
+    let reads: Set<String> = ["ServiceEntry", "Gateway", "EnvoyFilter", "Service", "Deployment", "IstioOperator", "Istio"]
     /// Installs may be Helm values files, which are not resources.
     var requiresReads: Bool { false }
 

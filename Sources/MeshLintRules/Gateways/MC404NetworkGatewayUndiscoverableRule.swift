@@ -7,7 +7,7 @@ import MeshLintCore
 /// addresses; or, in a set with several networks, a cluster whose proxies state no network.
 struct NetworkGatewayUndiscoverableRule: Rule {
     let code = "MC404"
-    let reads: Set<String> = ["Gateway", "Service", "Deployment", "IstioOperator", "Secret", "ConfigMap", "Namespace"]
+    let reads: Set<String> = ["Gateway", "Service", "Deployment", "IstioOperator", "Istio", "Secret", "ConfigMap", "Namespace"]
     /// Installs may be Helm values files, which are not resources.
     var requiresReads: Bool { false }
 

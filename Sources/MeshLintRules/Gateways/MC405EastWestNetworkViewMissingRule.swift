@@ -5,7 +5,7 @@ import MeshLintCore
 /// every network, other networks' gateways included, instead of its own network's pods.
 struct EastWestNetworkViewMissingRule: Rule {
     let code = "MC405"
-    let reads: Set<String> = ["Deployment", "IstioOperator"]
+    let reads: Set<String> = ["Deployment", "IstioOperator", "Istio"]
     /// Gateways may be declared in Helm values files, which are not resources.
     var requiresReads: Bool { false }
 

@@ -12,7 +12,7 @@ import MeshLintCore
 /// those rules when they lack the matching gateway for their own data plane.
 struct MixedDataplaneEastWestRule: Rule {
     let code = "MC407"
-    let reads: Set<String> = ["Gateway", "Service", "Namespace", "IstioOperator", "Secret"]
+    let reads: Set<String> = ["Gateway", "Service", "Namespace", "IstioOperator", "Istio", "Secret"]
     var requiresReads: Bool { false }
 
     func check(_ context: RuleContext) -> [Finding] {

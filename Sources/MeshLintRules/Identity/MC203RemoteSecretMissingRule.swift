@@ -5,7 +5,7 @@ import MeshLintCore
 /// primary, at its clusterName, listing the missing clusters.
 struct RemoteSecretMissingRule: Rule {
     let code = "MC203"
-    let reads: Set<String> = ["Secret", "IstioOperator", "ConfigMap", "Namespace"]
+    let reads: Set<String> = ["Secret", "IstioOperator", "Istio", "ConfigMap", "Namespace"]
     let requiresReads = false
 
     func check(_ context: RuleContext) -> [Finding] {

@@ -6,7 +6,7 @@ import MeshLintCore
 /// PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS, or context names `clientcmd.Validate` rejects.
 struct RemoteSecretAuthRejectedRule: Rule {
     let code = "MC205"
-    let reads: Set<String> = ["Secret", "Deployment", "IstioOperator"]
+    let reads: Set<String> = ["Secret", "Deployment", "IstioOperator", "Istio"]
 
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []

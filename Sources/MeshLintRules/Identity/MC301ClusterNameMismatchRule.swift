@@ -6,7 +6,7 @@ import MeshLintCore
 /// injection path).
 struct ClusterNameMismatchRule: Rule {
     let code = "MC301"
-    let reads: Set<String> = ["IstioOperator", "Secret", "ConfigMap", "Namespace"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "Secret", "ConfigMap", "Namespace"]
     let requiresReads = false
 
     static let dns1123 = PCRE(literal: #"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"#)
@@ -84,7 +84,10 @@ struct ClusterNameMismatchRule: Rule {
                     related.append(context.related("injection path \(p.value)", at: p.node, cluster: c))
                 }
             }
-            if !Self.isDNSLabel(cn.value) {
+            // `Kubernetes` is the ID istiod and the charts use when none is set (a rendered
+            // gateway's ISTIO_META_CLUSTER_ID says it): it only needs to be a Secret name once
+            // another cluster names this one.
+            if !Self.isDNSLabel(cn.value) && !(cn.value == Self.defaultClusterID && refs.isEmpty) {
                 reasons.insert("it is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)", at: 0)
                 consequences.append("istioctl create-remote-secret refuses it and Kubernetes rejects a Secret named istio-remote-secret-\(cn.value)")
                 for r in Self.preferFunctional(refs.filter { $0.name.value == cn.value }) {
@@ -256,6 +259,9 @@ struct ClusterNameMismatchRule: Rule {
         var seen = Set<RelatedLocation>()
         return rel.filter { seen.insert($0).inserted }
     }
+
+    /// The cluster ID istiod uses when no clusterName is set.
+    static let defaultClusterID = "Kubernetes"
 
     /// A DNS-1123 label close to `s` (lowercased, `_`/`.` → `-`).
     static func dnsLabel(from s: String) -> String {

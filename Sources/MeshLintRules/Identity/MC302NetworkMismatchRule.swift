@@ -4,7 +4,7 @@ import MeshLintCore
 /// network no cluster declares / puts a cluster on a network it does not say it is on.
 struct NetworkMismatchRule: Rule {
     let code = "MC302"
-    let reads: Set<String> = ["IstioOperator", "Namespace", "Service", "Deployment", "ConfigMap"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "Namespace", "Service", "Deployment", "ConfigMap"]
     let requiresReads = false
 
     func check(_ context: RuleContext) -> [Finding] {

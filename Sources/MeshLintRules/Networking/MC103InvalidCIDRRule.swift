@@ -4,7 +4,7 @@ import MeshLintCore
 /// cluster that disagree about its pod or service range.
 struct InvalidCIDRRule: Rule {
     let code = "MC103"
-    let reads = cidrSourceKinds.union(["ServiceEntry", "IstioOperator"])
+    let reads = cidrSourceKinds.union(["ServiceEntry", "IstioOperator", "Istio"])
     /// Helm values and the manifest are read too.
     var requiresReads: Bool { false }
 

@@ -6,7 +6,7 @@ import MeshLintCore
 /// cluster-local, so the same call stays local from one cluster and spreads from another.
 struct ClusterLocalHidesServiceRule: Rule {
     let code = "MC804"
-    let reads: Set<String> = ["VirtualService", "DestinationRule", "IstioOperator", "ConfigMap"]
+    let reads: Set<String> = ["VirtualService", "DestinationRule", "IstioOperator", "Istio", "ConfigMap"]
     let requiresReads = false
 
     func check(_ context: RuleContext) -> [Finding] {

@@ -5,7 +5,7 @@ import MeshLintCore
 /// AUTO_PASSTHROUGH listener.
 struct IstioMutualMissingRule: Rule {
     let code = "MC501"
-    let reads: Set<String> = ["ServiceEntry", "DestinationRule", "IstioOperator"]
+    let reads: Set<String> = ["ServiceEntry", "DestinationRule", "IstioOperator", "Istio"]
 
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []

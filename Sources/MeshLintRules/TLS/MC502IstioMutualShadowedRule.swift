@@ -5,7 +5,7 @@ import MeshLintCore
 /// the most specific rule, so the host loses mTLS.
 struct IstioMutualShadowedRule: Rule {
     let code = "MC502"
-    let reads: Set<String> = ["ServiceEntry", "DestinationRule", "IstioOperator"]
+    let reads: Set<String> = ["ServiceEntry", "DestinationRule", "IstioOperator", "Istio"]
 
     func check(_ context: RuleContext) -> [Finding] {
         var out: [Finding] = []

@@ -3,7 +3,7 @@ import MeshLintCore
 /// MC303: `meshID` differs across the clusters of one mesh (or within one cluster).
 struct MeshIDMismatchRule: Rule {
     let code = "MC303"
-    let reads: Set<String> = ["IstioOperator"]
+    let reads: Set<String> = ["IstioOperator", "Istio"]
     let requiresReads = false
 
     func check(_ context: RuleContext) -> [Finding] {

@@ -5,7 +5,7 @@ import MeshLintCore
 /// that differs is reported once, unless aliases make both sides accept each other.
 struct TrustDomainMismatchRule: Rule {
     let code = "MC304"
-    let reads: Set<String> = ["IstioOperator", "ConfigMap"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "ConfigMap"]
     let requiresReads = false
 
     static let defaultDomain = "cluster.local"

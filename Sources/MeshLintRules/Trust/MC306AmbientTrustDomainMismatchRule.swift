@@ -9,7 +9,7 @@ import MeshLintCore
 /// `caCertificates[].trustDomains`. No released version is exempt, so the rule has no version gate.
 struct AmbientTrustDomainMismatchRule: Rule {
     let code = "MC306"
-    let reads: Set<String> = ["IstioOperator", "ConfigMap"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "ConfigMap"]
     let requiresReads = false
 
     func check(_ context: RuleContext) -> [Finding] {

@@ -7,7 +7,7 @@ struct AuthzPrincipalUnknownRule: Rule {
     let code = "MC308"
     /// Policies are what it judges; the rest says which trust domains, namespaces and service
     /// accounts exist (it returns at once when the set holds no principal).
-    let reads: Set<String> = ["AuthorizationPolicy", "IstioOperator", "Namespace", "ServiceAccount", "Deployment",
+    let reads: Set<String> = ["AuthorizationPolicy", "IstioOperator", "Istio", "Namespace", "ServiceAccount", "Deployment",
                               "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "Gateway"]
 
     func check(_ context: RuleContext) -> [Finding] {

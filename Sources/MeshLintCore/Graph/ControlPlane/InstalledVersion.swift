@@ -38,6 +38,9 @@ public struct InstalledVersion: Sendable {
             if let n = i.global("tag"), let s = n.text {
                 add(Sourced(s, n, source: "\(i.label) \(prefix)global.tag", resource: i.resource, fieldPath: "\(prefix)global.tag"), controlPlane: !i.isGatewayOnly)
             }
+            if let n = i.sailVersion, let s = n.text {
+                add(Sourced(s, n, source: "\(i.label) spec.version", resource: i.resource, fieldPath: "spec.version"), controlPlane: true)
+            }
         }
         for s in f.rendered.imageVersions() { add(s, controlPlane: true) }
         for kind in ["Deployment", "DaemonSet"] {

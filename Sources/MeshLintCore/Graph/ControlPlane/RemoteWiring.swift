@@ -119,10 +119,12 @@ public struct RemoteWiring: Sendable {
     }
 }
 
-/// The revision an install states: IstioOperator `spec.revision`, Helm values `revision`.
+/// The revision an install states: IstioOperator `spec.revision`, Helm values `revision`, a
+/// Sail `Istio`'s name.
 enum InstallRevision {
     /// The revision, "" when the install states an empty one, nil when it states none.
     static func read(_ i: InstallSource) -> Sourced<String>? {
+        if i.kind == .sailIstio, let r = i.resource { return sail(r) }
         if let r = i.resource, let n = i.spec?["revision"] {
             return Sourced(n.text ?? "", n, source: "IstioOperator \(r.namespace)/\(r.name) spec.revision", resource: r, fieldPath: "spec.revision")
         }
@@ -130,5 +132,20 @@ enum InstallRevision {
             return Sourced(n.text ?? "", n, source: "\(i.label) revision", fieldPath: "revision")
         }
         return nil
+    }
+
+    /// The revision the Sail Operator gives the control plane of `Istio` `r`: with the `InPlace`
+    /// update strategy (the default) the resource's name, with `RevisionBased` the name and the
+    /// version (`default-v1-26-0`); a revision named `default` is installed as the empty one.
+    /// Nil when `RevisionBased` has no version in the set.
+    private static func sail(_ r: Resource) -> Sourced<String>? {
+        let spec = r.spec
+        var name = r.name
+        if spec?.at("updateStrategy", "type")?.scalarEquals("RevisionBased") == true {
+            guard let v = spec?["version"]?.text, !v.isEmpty else { return nil }
+            name += "-" + String(v.map { $0 == "." ? "-" : $0 })
+        }
+        return Sourced(name == "default" ? "" : name, r.nameNode, source: "Sail Istio \(r.name) metadata.name",
+                       resource: r, fieldPath: "metadata.name")
     }
 }

@@ -60,6 +60,9 @@ enum DataPlaneReader {
                                        source: "ztunnel chart values \(root.file.path)"))
             }
         }
+        for z in resources("ZTunnel") where z.is("ZTunnel", group: "sailoperator.io") {
+            ambient.append(Sourced("ztunnel", z.nameNode, source: "Sail ZTunnel \(z.name)"))
+        }
         for d in resources("DaemonSet") where d.name == "ztunnel" {
             ambient.append(Sourced("ztunnel", d.nameNode, source: "DaemonSet \(d.namespace)/\(d.name)"))
         }

@@ -310,7 +310,9 @@ enum GatewayWorkloadReader {
     /// The ingress gateway an install renders by default, unless it is disabled or declared.
     static func defaultIngress(cluster c: Int, install i: InstallSource, declared: [GatewayWorkload]) -> GatewayWorkload? {
         let name = "istio-ingressgateway"
-        let ns = i.global("istioNamespace")?.text ?? "istio-system"
+        // A Sail `Istio` installs the control plane only; its gateways are installed apart.
+        guard i.kind != .sailIstio else { return nil }
+        let ns = i.istioNamespace?.text ?? "istio-system"
         guard !declared.contains(where: { $0.name == name && $0.namespace == ns && $0.origin != .deployment && $0.origin != .serviceObject }) else { return nil }
         let anchor: YAMLNode
         var mode: Sourced<String>?

@@ -134,7 +134,7 @@ enum GatewayReader {
                 portsKey: s.spec?.keyNode("ports"), portsFieldPath: "spec.ports", selector: stringMap(s.spec?["selector"]), env: [:]))
         }
         for i in installs {
-            let ns = i.global("istioNamespace")?.text ?? "istio-system"
+            let ns = i.istioNamespace?.text ?? "istio-system"
             for kind in ["ingressGateways", "egressGateways"] {
                 guard let list = i.spec?.at("components", kind), list.isSequence else { continue }
                 for (idx, g) in list.items.enumerated() where g.isMapping && g["enabled"]?.bool != false {
@@ -154,7 +154,8 @@ enum GatewayReader {
                         portsKey: svc?.keyNode("ports"), portsFieldPath: "spec.components.\(kind)[\(idx)].k8s.service.ports", selector: [:], env: envList(g.at("k8s", "env"))))
                 }
             }
-            guard let gws = i.values?["gateways"], gws.isMapping else { continue }
+            // A Sail `Istio` installs no gateways, whatever its values say.
+            guard i.kind != .sailIstio, let gws = i.values?["gateways"], gws.isMapping else { continue }
             for (k, g) in gws.pairs where g.isMapping {
                 guard let name = k.scalar, name.contains("gateway"), g["enabled"]?.bool != false else { continue }
                 // IstioOperator values only tune the components above; Helm values declare gateways.
