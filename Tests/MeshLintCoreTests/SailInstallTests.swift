@@ -73,6 +73,22 @@ final class SailInstallTests: XCTestCase {
         XCTAssertEqual(revisions("default", "  version: v1.26.0\n  updateStrategy:\n    type: RevisionBased\n"), ["default-v1-26-0"])
     }
 
+    func testRevisionTagsPointAtTheirTargetsRevision() {
+        let tag = { (name: String, kind: String, target: String) in
+            "apiVersion: sailoperator.io/v1\nkind: IstioRevisionTag\nmetadata:\n  name: \(name)\nspec:\n  targetRef:\n    kind: \(kind)\n    name: \(target)\n"
+        }
+        let g = graph([
+            "east/istio.yaml": Self.istio(spec: "  version: v1.26.0\n  updateStrategy:\n    type: RevisionBased\n"),
+            "east/tags.yaml": tag("prod", "Istio", "default") + "---\n" + tag("old", "IstioRevision", "default-v1-25-0")
+                + "---\n" + tag("ghost", "Istio", "missing"),
+        ])
+        let cp = g.controlPlane.clusters[0]
+        XCTAssertTrue(cp.knows(revision: "prod"))
+        XCTAssertEqual(Set(cp.revisionTags.map(\.value)), ["prod", "old", "ghost"])
+        XCTAssertEqual(cp.tagTargets.map { "\($0.tag.value)->\($0.revision)" }, ["prod->default-v1-26-0", "old->default-v1-25-0"],
+                       "a tag whose Istio the set does not hold has no known target")
+    }
+
     func testInstallsNoIngressGatewayOfItsOwn() {
         let g = graph(["east/istio.yaml": Self.istio(spec: """
               values:

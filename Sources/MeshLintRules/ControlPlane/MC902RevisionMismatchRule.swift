@@ -6,7 +6,7 @@ import MeshLintCore
 /// that another cluster of the set has but the namespace's own cluster does not.
 struct RevisionMismatchRule: Rule {
     let code = "MC902"
-    let reads: Set<String> = ["IstioOperator", "Istio", "Namespace", "MutatingWebhookConfiguration", "Deployment", "VirtualService"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "IstioRevisionTag", "Namespace", "MutatingWebhookConfiguration", "Deployment", "VirtualService"]
     let requiresReads = false
 
     func check(_ context: RuleContext) -> [Finding] {
@@ -57,8 +57,11 @@ struct RevisionMismatchRule: Rule {
             let names = Set(installed.map(\.value))
             for (tag, rev) in cp.tagTargets where !names.contains(rev) && reported.insert(tag.node).inserted {
                 let have = names.map { $0.isEmpty ? "default" : $0 }.sorted().joined(separator: ", ")
+                let fix = tag.resource.map { $0.is("IstioRevisionTag", group: "sailoperator.io") } == true
+                    ? "Point spec.targetRef at an installed IstioRevision, or at the Istio resource (the tag then follows its active revision)."
+                    : "Point the tag at an installed revision (istioctl tag set \(tag.value) --revision <rev> --overwrite)."
                 out.append(context.finding(
-                    "Revision tag \(tag.value) in \(context.clusterName(cp.cluster)) points at \(rev.isEmpty ? "the default revision" : "revision \(rev)"), which \(context.clusterName(cp.cluster)) does not install (it runs \(have)): the tag's webhook calls \(IstiodExposure.serviceName(revision: rev)), which does not exist, so pods in namespaces labelled istio.io/rev=\(tag.value) cannot be created or start without sidecars. Point the tag at an installed revision (istioctl tag set \(tag.value) --revision <rev> --overwrite).",
+                    "Revision tag \(tag.value) in \(context.clusterName(cp.cluster)) points at \(rev.isEmpty ? "the default revision" : "revision \(rev)"), which \(context.clusterName(cp.cluster)) does not install (it runs \(have)): the tag's webhook calls \(IstiodExposure.serviceName(revision: rev)), which does not exist, so pods in namespaces labelled istio.io/rev=\(tag.value) cannot be created or start without sidecars. \(fix)",
                     at: tag.node, cluster: cp.cluster, resource: tag.resource,
                     related: installed.prefix(2).map { context.related("\(context.clusterName(cp.cluster)) installs \($0.value.isEmpty ? "the default revision" : "revision \($0.value)") (\($0.source))", at: $0.node, cluster: cp.cluster) },
                     fieldPath: tag.fieldPath))

@@ -12,11 +12,11 @@ public struct ControlPlaneFacts: Sendable {
     /// Deployments (`istio.io/rev` label) and injector webhooks (`istio-sidecar-injector[-<rev>]`).
     public let revisions: [Sourced<String>]
     /// Revision tags: Helm/IstioOperator values `revisionTags`, MutatingWebhookConfigurations
-    /// `istio-revision-tag-<tag>` (what `istioctl tag set` writes).
+    /// `istio-revision-tag-<tag>` (what `istioctl tag set` writes), Sail `IstioRevisionTag`s.
     public let revisionTags: [Sourced<String>]
     /// Each revision tag with the revision it points at ("" for the default revision): the
     /// install's revision for values `revisionTags`, the `istio.io/rev` label of an
-    /// `istio-revision-tag-<tag>` webhook.
+    /// `istio-revision-tag-<tag>` webhook, the revision of a Sail tag's `targetRef`.
     public let tagTargets: [(tag: Sourced<String>, revision: String)]
     /// Namespaces labelled `istio.io/rev` (other than the Istio namespace), with the label.
     public let namespaceRevisions: [(namespace: Resource, label: Located<String>)]
@@ -87,6 +87,15 @@ public struct ControlPlaneFacts: Sendable {
                 let rev = w.label(revisionLabel)?.value
                 let value = rev.map { $0 == "default" ? "" : $0 } ?? String(w.name.dropFirst("istio-sidecar-injector".count).drop { $0 == "-" })
                 revisions.append(Sourced(value, w.nameNode, source: "MutatingWebhookConfiguration \(w.name)", resource: w))
+            }
+        }
+
+        for t in resources("IstioRevisionTag") where t.is("IstioRevisionTag", group: "sailoperator.io") {
+            let tag = Sourced(t.name, t.nameNode, source: "Sail IstioRevisionTag \(t.name)", resource: t, fieldPath: "metadata.name")
+            tags.append(tag)
+            if let ref = t.spec?["targetRef"], let nameNode = ref["name"], let target = SailRevisionTag.revision(of: ref, installs: f.installs) {
+                targets.append((Sourced(t.name, nameNode, source: "Sail IstioRevisionTag \(t.name) spec.targetRef", resource: t,
+                                        fieldPath: "spec.targetRef.name"), target))
             }
         }
 
@@ -169,5 +178,17 @@ public final class ControlPlaneIndex: Sendable {
             if facts[c].installs.contains(where: { !$0.isGatewayOnly }) || !facts[c].rendered.istiods.isEmpty { return .primary }
             return nil
         }
+    }
+}
+
+/// The revision a Sail `IstioRevisionTag`'s `targetRef` names: an `IstioRevision` by its name,
+/// an `Istio` by the revision it installs (its active revision).
+enum SailRevisionTag {
+    /// "" for the default revision; nil when the target is an `Istio` the set does not hold.
+    static func revision(of ref: YAMLNode, installs: [InstallSource]) -> String? {
+        guard let name = ref["name"]?.text, !name.isEmpty else { return nil }
+        if ref["kind"]?.scalarEquals("IstioRevision") == true { return name == "default" ? "" : name }
+        guard let i = installs.first(where: { $0.kind == .sailIstio && $0.resource?.name == name }) else { return nil }
+        return InstallRevision.read(i)?.value
     }
 }
