@@ -145,4 +145,30 @@ final class SailInstallTests: XCTestCase {
         XCTAssertEqual(g.facts[ext].network.sources.map(\.value), ["net-ext"])
         XCTAssertEqual(Set(g.controlPlane.clusters[ext].revisions.map(\.value)), ["", "external-istiod"])
     }
+
+    /// ztunnel states its own cluster ID and network (Sail `ZTunnel`, istio/ztunnel chart values,
+    /// with or without `global:`); both are read after the control plane's.
+    func testZtunnelValuesStateTheClusterIDAndNetwork() {
+        let g = graph([
+            "east/istio.yaml": Self.istio(spec: "  values:\n    global:\n      multiCluster:\n        clusterName: east\n      network: n1\n"),
+            "east/ztunnel.yaml": """
+                apiVersion: sailoperator.io/v1
+                kind: ZTunnel
+                metadata:
+                  name: default
+                spec:
+                  values:
+                    ztunnel:
+                      multiCluster:
+                        clusterName: east-x
+                      network: n2
+                """,
+            "east/ztunnel-values.yaml": "multiCluster:\n  clusterName: east-y\nnetwork: n3\n",
+        ])
+        let f = g.facts[0]
+        XCTAssertEqual(f.clusterName.sources.map(\.value), ["east", "east-y", "east-x"])
+        XCTAssertEqual(f.clusterName.sources.map { ZtunnelValues.isZtunnelStatement($0) }, [false, true, true])
+        XCTAssertEqual(Set(g.identity.networks[0].claims.map(\.value)), ["n1", "n2", "n3"])
+        XCTAssertTrue(g.set.unrecognized.allSatisfy(g.readsAsValues), "ztunnel chart values without global: are read, not skipped")
+    }
 }

@@ -306,7 +306,8 @@ extension ClusterFacts {
         let clusterName = Fact(strings(["global", "multiCluster", "clusterName"], "clusterName", ownOnly: true).sources
             + (external ? [] : rendered.istiodStrings("CLUSTER_ID"))
             + rendered.injectorStrings("global", "multiCluster", "clusterName")
-            + (rendered.gatewayEnv["ISTIO_META_CLUSTER_ID"] ?? []).map(\.value).filter { !$0.value.isEmpty })
+            + (rendered.gatewayEnv["ISTIO_META_CLUSTER_ID"] ?? []).map(\.value).filter { !$0.value.isEmpty }
+            + ZtunnelValues.clusterNames(set: set, cluster: index, resources: resources).map(\.value))
         let profileFact = Fact(profile)
         var role = ClusterRole.unknown
         if let d = set.clusters[index].declaration?.role?.value {

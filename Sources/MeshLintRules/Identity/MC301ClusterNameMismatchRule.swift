@@ -130,8 +130,11 @@ struct ClusterNameMismatchRule: Rule {
             // Other installs of the same cluster that set another clusterName.
             for other in f.clusterName.sources.dropFirst() where other.value != cn.value && !Placeholder.isTemplate(other.value)
                 && reportedNodes.insert(other.node).inserted {
+                let why = ZtunnelValues.isZtunnelStatement(other)
+                    ? "ztunnel sends that cluster ID with its certificate requests, and istiod's CA checks them against the pods of the cluster of that ID (\"no node authorizer for cluster \(other.value)\"), so ztunnel gets no certificates for the node's ambient pods and they cannot reach the mesh"
+                    : "the components installed from it report a different cluster ID"
                 out.append(context.finding(
-                    "\(other.source) sets clusterName \(other.value), but the cluster's control plane install says \(cn.value); the components installed from it report a different cluster ID. Use \(cn.value) in both.",
+                    "\(other.source) sets clusterName \(other.value), but the cluster's control plane install says \(cn.value); \(why). Use \(cn.value) in both.",
                     at: other.node, cluster: c, resource: install(f, other.node)?.resource ?? other.resource,
                     related: [context.related("clusterName \(cn.value)", at: cn.node, cluster: c)],
                     fieldPath: install(f, other.node).map { $0.resource == nil ? "global.multiCluster.clusterName" : "spec.values.global.multiCluster.clusterName" } ?? other.fieldPath))

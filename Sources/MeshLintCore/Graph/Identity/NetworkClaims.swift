@@ -126,6 +126,10 @@ enum NetworkClaims {
             add(net, ip.path.node, "MutatingWebhookConfiguration \(ip.resource.name) \(ip.path.fieldPath)", .injectionPath, ip.resource,
                 ip.path.fieldPath)
         }
+        // ztunnel's own network (the istio/ztunnel chart's `network`, a Sail ZTunnel's values).
+        for z in ZtunnelValues.networks(set: set, cluster: c, resources: resources) {
+            add(z.value.value, z.value.node, z.value.source, .installValues, z.value.resource, z.value.fieldPath, doc: z.document)
+        }
         // Helm istio/gateway chart values: networkGateway (sets the label and the network view).
         for root in extraHelmValues {
             if let n = root["networkGateway"] {
