@@ -14,7 +14,7 @@ struct SkippedInputRule: Rule {
             if context.graph.readsAsValues(root) { continue }
             let why = root.isMapping ? "it has no `kind`" : "it is a \(root.isSequence ? "list" : "scalar"), not a mapping"
             out.append(context.finding(
-                "this document is not a Kubernetes object (\(why)) and not Helm values meshlint reads (istio charts: top-level `global:`; istio/gateway chart: `networkGateway`, `service`, `labels`), so it was skipped; nothing in it was checked.",
+                "this document is not a Kubernetes object (\(why)) and not Helm values meshlint reads (istio charts: top-level `global:`; istio/gateway chart: `networkGateway`, `service`, `labels`; istio/ztunnel chart: `multiCluster`), so it was skipped; nothing in it was checked.",
                 at: root, cluster: context.clusterIndex(ofFile: root.file.path)))
         }
         for note in context.set.notes {

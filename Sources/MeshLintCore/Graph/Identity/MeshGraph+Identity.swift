@@ -14,8 +14,9 @@ extension MeshGraph {
 extension MeshGraph {
     /// True when a document without `kind` (in `set.unrecognized`) is still read: `istio/gateway`
     /// chart values (`networkGateway`, `service`, `labels`), which give a gateway workload and a
-    /// network claim, `istio/ztunnel` chart values (`multiCluster`, `network`), or a platform descriptor stating cluster ranges (k3s/RKE2 `config.yaml`,
-    /// OpenShift `install-config.yaml`, Talos machine configuration).
+    /// network claim, `istio/ztunnel` chart values (`multiCluster`, `network`), or a platform
+    /// descriptor stating cluster ranges (k3s/RKE2 `config.yaml`, OpenShift
+    /// `install-config.yaml`, Talos machine configuration).
     public func readsAsValues(_ root: YAMLNode) -> Bool {
         if root.isMapping, root["networkGateway"] != nil { return true }
         if ZtunnelValues.isChartValues(root) { return true }
