@@ -6,7 +6,7 @@ import MeshLintCore
 /// injection path).
 struct ClusterNameMismatchRule: Rule {
     let code = "MC301"
-    let reads: Set<String> = ["IstioOperator", "Istio", "Secret", "ConfigMap", "Namespace"]
+    let reads: Set<String> = ["IstioOperator", "Istio", "ZTunnel", "Secret", "ConfigMap", "Namespace"]
     let requiresReads = false
 
     static let dns1123 = PCRE(literal: #"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"#)
@@ -126,6 +126,19 @@ struct ClusterNameMismatchRule: Rule {
                     "\(cid.fromInjectionPath ? "The injection path cluster" : "clusterName") \(cn.value) of cluster \(setName): \(reasons.joined(separator: "; "))\(why). \(fix)",
                     at: cn.node, cluster: c, resource: install(f, cn.node)?.resource ?? f.clusterName.primary?.resource, related: Self.unique(related),
                     fieldPath: cid.fromInjectionPath ? injection?.fieldPath : install(f, cn.node).map { $0.resource == nil ? "global.multiCluster.clusterName" : "spec.values.global.multiCluster.clusterName" } ?? f.clusterName.primary?.fieldPath))
+            }
+            // A Sail ZTunnel without a cluster ID runs with istiod's default, Kubernetes (the
+            // operator fills nothing in; a Helm user may still pass --set outside the set).
+            if cn.value != Self.defaultClusterID {
+                for z in graph.resources("ZTunnel", in: c) where z.is("ZTunnel", group: "sailoperator.io")
+                    && z.spec?.at("values", "ztunnel", "multiCluster", "clusterName")?.text?.isEmpty ?? true {
+                    let (at, path) = Self.ztunnelAnchor(z)
+                    guard reportedNodes.insert(at).inserted else { continue }
+                    out.append(context.finding(
+                        "Sail ZTunnel \(z.name) of cluster \(setName) sets no spec.values.ztunnel.multiCluster.clusterName, so ztunnel reports istiod's default cluster ID Kubernetes while istiod runs the cluster as \(cn.value); ztunnel sends that ID with its certificate requests and istiod's CA checks them against the pods of the cluster of that ID (\"no node authorizer for cluster Kubernetes\"), so ztunnel gets no certificates for the node's ambient pods. Set spec.values.ztunnel.multiCluster.clusterName: \(cn.value).",
+                        at: at, cluster: c, resource: z, related: [context.related("clusterName \(cn.value)", at: cn.node, cluster: c)],
+                        fieldPath: path))
+                }
             }
             // Other installs of the same cluster that set another clusterName.
             for other in f.clusterName.sources.dropFirst() where other.value != cn.value && !Placeholder.isTemplate(other.value)
@@ -261,6 +274,15 @@ struct ClusterNameMismatchRule: Rule {
     static func unique(_ rel: [RelatedLocation]) -> [RelatedLocation] {
         var seen = Set<RelatedLocation>()
         return rel.filter { seen.insert($0).inserted }
+    }
+
+    /// Where a Sail ZTunnel's cluster ID belongs: the deepest of `spec.values.ztunnel`,
+    /// `spec.values`, `spec` that exists.
+    static func ztunnelAnchor(_ z: Resource) -> (YAMLNode, String) {
+        if let k = z.spec?["values"]?["ztunnel"]?.keyNode("multiCluster") { return (k, "spec.values.ztunnel.multiCluster") }
+        if let k = z.spec?["values"]?.keyNode("ztunnel") { return (k, "spec.values.ztunnel") }
+        if let k = z.spec?.keyNode("values") { return (k, "spec.values") }
+        return (z.root.keyNode("spec") ?? z.nameNode, "spec")
     }
 
     /// The cluster ID istiod uses when no clusterName is set.
