@@ -130,7 +130,7 @@ struct ClusterNameMismatchRule: Rule {
             // A Sail ZTunnel without a cluster ID runs with istiod's default, Kubernetes (the
             // operator fills nothing in; a Helm user may still pass --set outside the set).
             if cn.value != Self.defaultClusterID {
-                for z in graph.resources("ZTunnel", in: c) where z.is("ZTunnel", group: "sailoperator.io")
+                for z in graph.resources("ZTunnel", in: c) where ZtunnelValues.isSailZTunnel(z)
                     && z.spec?.at("values", "ztunnel", "multiCluster", "clusterName")?.text?.isEmpty ?? true {
                     let (at, path) = Self.ztunnelAnchor(z)
                     guard reportedNodes.insert(at).inserted else { continue }

@@ -11,11 +11,19 @@ public enum ZtunnelValues {
         let document: YAMLNode
     }
 
-    /// True when `s` was read from a ztunnel install (chart values or a Sail `ZTunnel`).
+    /// True for a Sail Operator `ZTunnel` resource.
+    public static func isSailZTunnel(_ r: Resource) -> Bool { r.is("ZTunnel", group: "sailoperator.io") }
+
+    /// True when `s` was read from a ztunnel install: a Sail `ZTunnel`'s `spec.values.ztunnel`,
+    /// or a chart values file's top-level `multiCluster.clusterName` / `network` (install
+    /// values elsewhere carry no field path, rendered output carries its resource).
     public static func isZtunnelStatement<T>(_ s: Sourced<T>) -> Bool {
         guard let p = s.fieldPath else { return false }
-        return p.hasPrefix("spec.values.ztunnel.") || (s.resource == nil && s.source.hasPrefix("ztunnel chart values "))
+        return p.hasPrefix("spec.values.ztunnel.") || (s.resource == nil && chartPaths.contains(p))
     }
+
+    /// The field paths `statements` gives chart values.
+    private static let chartPaths: Set<String> = ["multiCluster.clusterName", "network"]
 
     /// True for a values document of the `istio/ztunnel` chart: no `kind`, and a top-level
     /// `multiCluster` mapping (the istiod chart keeps it under `global`).
@@ -57,7 +65,7 @@ public enum ZtunnelValues {
                                      document: root))
             }
         }
-        for r in resources where r.is("ZTunnel", group: "sailoperator.io") {
+        for r in resources where isSailZTunnel(r) {
             if let n = r.spec?.at(["values", "ztunnel"] + chartPath), let s = n.text, !s.isEmpty {
                 let path = "spec.values.ztunnel.\(dotted)"
                 out.append(Statement(value: Sourced(s, n, source: "Sail ZTunnel \(r.name) \(path)", resource: r, fieldPath: path),

@@ -60,7 +60,7 @@ enum DataPlaneReader {
                                        source: "ztunnel chart values \(root.file.path)"))
             }
         }
-        for z in resources("ZTunnel") where z.is("ZTunnel", group: "sailoperator.io") {
+        for z in resources("ZTunnel") where ZtunnelValues.isSailZTunnel(z) {
             ambient.append(Sourced("ztunnel", z.nameNode, source: "Sail ZTunnel \(z.name)"))
         }
         for d in resources("DaemonSet") where d.name == "ztunnel" {

@@ -54,7 +54,7 @@ enum EastWestGatewayReader {
     /// Deployment, a container declares it.
     static func serves15443(_ w: GatewayWorkload) -> Bool {
         if let ports = w.service?.ports, ports.contains(where: { $0.port?.value == 15443 || $0.targetPort == 15443 }) { return true }
-        guard w.origin == .deployment, let r = w.resource, r.spec != nil else { return false }
+        guard w.origin == .deployment, let r = w.resource else { return false }
         return (r.templateSpec?["containers"]?.items ?? []).contains { c in
             (c["ports"]?.items ?? []).contains { p in (p["containerPort"]?.int ?? p["containerPort"]?.text.flatMap { Int($0) }) == 15443 }
         }
@@ -63,7 +63,7 @@ enum EastWestGatewayReader {
     /// `ISTIO_META_REQUESTED_NETWORK_VIEW` for the gateway pods: any container's env of a
     /// Deployment, else the declaration's env (IstioOperator `k8s.env`, Helm `env`).
     static func requestedNetworkView(_ w: GatewayWorkload) -> Located<String>? {
-        if w.origin == .deployment, let r = w.resource, r.spec != nil {
+        if w.origin == .deployment, let r = w.resource {
             for c in r.templateSpec?["containers"]?.items ?? [] {
                 if let v = GatewayReader.envList(c["env"])[networkView] { return v }
                 // A variable set from elsewhere (`valueFrom`) is stated, whatever its value.
